@@ -1,0 +1,147 @@
+"""Opening the SQLCipher database with a raw key, and the forward-only schema migrations.
+
+This is the only module that imports sqlcipher3.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlcipher3
+from sqlcipher3 import dbapi2
+
+from app.vault.errors import MigrationError
+from app.vault.kdf import DerivedKeys
+
+Connection = dbapi2.Connection
+DatabaseError = dbapi2.DatabaseError
+IntegrityError = dbapi2.IntegrityError
+
+# Each entry brings the schema from version N-1 to N. Never edit a released entry; add one.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (  # 1: reports (drafts and sent) and settings
+        """CREATE TABLE reports (
+            id TEXT PRIMARY KEY,
+            status TEXT NOT NULL,
+            step INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            body BLOB NOT NULL
+        )""",
+        "CREATE INDEX reports_by_status ON reports (status, updated_at)",
+        "CREATE TABLE settings (key TEXT PRIMARY KEY, value BLOB NOT NULL)",
+    ),
+    (  # 2: the outbox of sealed envelopes waiting for delivery
+        """CREATE TABLE outbox (
+            id TEXT PRIMARY KEY,
+            report_id TEXT,
+            idempotency_key TEXT NOT NULL UNIQUE,
+            envelope BLOB NOT NULL,
+            state TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            not_before TEXT,
+            last_error TEXT,
+            receipt BLOB,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX outbox_by_state ON outbox (state, not_before)",
+    ),
+    (  # 3: verified feed bundles (alerts per region, directory, areas)
+        """CREATE TABLE feeds (
+            kind TEXT NOT NULL,
+            name TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            etag TEXT,
+            raw BLOB NOT NULL,
+            fetched_at TEXT NOT NULL,
+            PRIMARY KEY (kind, name)
+        )""",
+    ),
+)
+LATEST_VERSION = len(MIGRATIONS)
+
+
+class WrongKeyError(Exception):
+    """The key does not decrypt this database (internal: the vault turns it into a typed error)."""
+
+
+def open_database(path: Path, keys: DerivedKeys, *, migrate_to: int | None = LATEST_VERSION
+                  ) -> Connection:
+    conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
+    try:
+        _configure(conn, keys)
+        if migrate_to is not None:
+            migrate(conn, migrate_to)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _configure(conn: Connection, keys: DerivedKeys) -> None:
+    # SQLCipher logs a line to stderr on a wrong key; nothing about the vault may reach a log.
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    # Zero SQLCipher's own buffers (including its copy of the key) when they are freed.
+    conn.execute("PRAGMA cipher_memory_security = ON")
+    # A raw key: the Argon2id output is the key, so SQLCipher's PBKDF2 does not run as well.
+    conn.execute(f'PRAGMA key = "{keys.sqlcipher_key_literal()}"')
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except DatabaseError:
+        raise WrongKeyError from None
+    # Temporary tables and sort spills stay in memory: a temp file would be plaintext.
+    conn.execute("PRAGMA temp_store = MEMORY")
+    # Deleted content is overwritten, not left in free pages.
+    conn.execute("PRAGMA secure_delete = ON")
+    # WAL with synchronous=FULL fsyncs the log on every commit, so an acknowledged save
+    # survives a crash or power loss; WAL frames are encrypted like the database pages.
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+
+
+@contextmanager
+def transaction(conn: Connection) -> Iterator[Connection]:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def schema_version(conn: Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: Connection, target: int = LATEST_VERSION) -> None:
+    current = schema_version(conn)
+    if current > LATEST_VERSION:
+        raise MigrationError("the vault was written by a newer version of the app")
+    for version in range(current + 1, target + 1):
+        with transaction(conn):
+            for statement in MIGRATIONS[version - 1]:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version:d}")
+
+
+def export_rekeyed(conn: Connection, target: Path, keys: DerivedKeys) -> None:
+    """Write a copy of the whole database to ``target`` under a new key."""
+    version = schema_version(conn)
+    conn.execute("ATTACH DATABASE ? AS rekeyed KEY ?", (str(target), keys.sqlcipher_key_literal()))
+    try:
+        conn.execute("SELECT sqlcipher_export('rekeyed')").fetchone()
+        conn.execute(f"PRAGMA rekeyed.user_version = {version:d}")
+    finally:
+        conn.execute("DETACH DATABASE rekeyed")
+
+
+def integrity_errors(conn: Connection) -> list[str]:
+    """Problems found by SQLCipher's HMAC check and SQLite's integrity check; empty when clean."""
+    problems = [str(row[0]) for row in conn.execute("PRAGMA cipher_integrity_check")]
+    problems += [str(row[0]) for row in conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
+    return problems
