@@ -68,8 +68,12 @@ class WrongKeyError(Exception):
     """The key does not decrypt this database (internal: the vault turns it into a typed error)."""
 
 
-def open_database(path: Path, keys: DerivedKeys, *, migrate_to: int | None = LATEST_VERSION
-                  ) -> Connection:
+def open_database(path: Path, keys: DerivedKeys, *, create: bool,
+                  migrate_to: int | None = LATEST_VERSION) -> Connection:
+    """Open (or with ``create``, make) the database. Without ``create`` a missing or empty
+    file does not open: SQLite would take any key for it and start an empty database."""
+    if not create and (not path.exists() or path.stat().st_size == 0):
+        raise WrongKeyError
     conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
     try:
         _configure(conn, keys)

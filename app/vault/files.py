@@ -38,6 +38,12 @@ class VaultFiles:
         paths += [self.header, self.header.with_name(self.header.name + ".tmp")]
         return paths
 
+    def discard_rekeyed(self) -> None:
+        """Remove a re-encrypted copy and its journal; a stale hot journal would otherwise be
+        rolled back into the next copy."""
+        for path in (self.rekeyed, *self.sidecars(self.rekeyed)):
+            path.unlink(missing_ok=True)
+
     def exists(self) -> bool:
         return self.header.exists()
 

@@ -22,8 +22,8 @@ from app.vault.kdf import SALT_BYTES, KdfParams
 FORMAT_VERSION = 1
 _TAG_BYTES = 32
 
-# Seconds to wait before the next attempt, after this many failures in a row.
-_FREE_ATTEMPTS = 3
+# After this many failures in a row the next attempt must wait; each further failure doubles it.
+_FAILURES_BEFORE_DELAY = 3
 _MAX_DELAY = 15 * 60.0
 
 
@@ -68,7 +68,7 @@ class Header:
 
     def retry_delay(self) -> float:
         """Delay owed before the next attempt; it grows with each failure and is capped."""
-        extra = self.failed_attempts - _FREE_ATTEMPTS
+        extra = self.failed_attempts - _FAILURES_BEFORE_DELAY
         if extra < 0:
             return 0.0
         return min(_MAX_DELAY, 5.0 * 2.0**extra)

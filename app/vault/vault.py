@@ -139,7 +139,7 @@ class Vault:
             new_kdf = KdfSetting.fresh(self._params)
             new_keys = derive(new, new_kdf.salt, new_kdf.params)
             tag = self._duress_tag_for(duress, new_kdf)
-            self.files.rekeyed.unlink(missing_ok=True)
+            self.files.discard_rekeyed()
             database.export_rekeyed(conn, self.files.rekeyed, new_keys)
             _fsync_file(self.files.rekeyed)
             write_header(self.files.header, replace(header, pending=KeySlot(new_kdf, tag)))
@@ -148,7 +148,7 @@ class Vault:
             fsync_dir(self.files.data_dir)
             final = Header(slot=KeySlot(new_kdf, tag))
             write_header(self.files.header, final)
-            self._open(self.files.database, new_keys)
+            self._open(self.files.database, new_keys, create=False)
 
     def set_duress_passcode(self, duress: str) -> None:
         """Set (or replace) the passcode that silently destroys the vault when used to unlock."""
@@ -226,18 +226,20 @@ class Vault:
             raise VaultLockedError("the vault is locked")
         return self._conn
 
-    def _open(self, path: Path, keys: DerivedKeys) -> None:
-        self._conn = database.open_database(path, keys)
+    def _open(self, path: Path, keys: DerivedKeys, *, create: bool) -> None:
+        self._conn = database.open_database(path, keys, create=create)
         self._key = bytearray(keys.database_key)
         keys.wipe()
 
     def _open_any(self, header: Header, slot: KeySlot, keys: DerivedKeys) -> bool:
-        """Try the key on the database and, mid passcode change, on the re-encrypted copy."""
-        for path in (self.files.database, self.files.rekeyed):
-            if not path.exists():
-                continue
+        """Try the key on the database and, for the pending slot of an interrupted passcode
+        change, on the re-encrypted copy (complete and synced before the slot was written)."""
+        candidates = [self.files.database]
+        if slot is header.pending:
+            candidates.append(self.files.rekeyed)
+        for path in candidates:
             try:
-                self._open(path, keys)
+                self._open(path, keys, create=False)
             except database.WrongKeyError:
                 continue
             self._finish_open(header, slot, path)
@@ -252,9 +254,9 @@ class Vault:
             fsync_dir(self.files.data_dir)
             assert self._key is not None  # noqa: S101 - set by _open just above
             reopened = DerivedKeys(bytearray(self._key), bytearray(32))
-            self._conn = database.open_database(self.files.database, reopened)
-        else:  # a copy from an interrupted change that never got its header: useless now
-            self.files.rekeyed.unlink(missing_ok=True)
+            self._conn = database.open_database(self.files.database, reopened, create=False)
+        else:  # a copy from an interrupted change, or one that never got its header
+            self.files.discard_rekeyed()
         write_header(self.files.header, Header(slot=slot))
         self._not_before = self._clock()
 
@@ -267,7 +269,7 @@ class Vault:
 
     def _create_database(self, header: Header, keys: DerivedKeys) -> None:
         self.files.prepare()
-        self._open(self.files.database, keys)
+        self._open(self.files.database, keys, create=True)
         write_header(self.files.header, header)
         self._not_before = self._clock()
 
