@@ -3,7 +3,8 @@
     CoreError
     ├── CanonicalError      bytes or values that are not canonical JSON
     ├── ReportFormatError   canonical bytes that are not a report this version understands
-    └── UnknownAreaError    an area code that is not in the taxonomy
+    ├── UnknownAreaError    an area code that is not in the taxonomy
+    └── AreaTaxonomyError   an area file that is unreadable or not a valid tree
 """
 
 
@@ -21,3 +22,7 @@ class ReportFormatError(CoreError):
 
 class UnknownAreaError(CoreError, KeyError):
     """An area code is not in the taxonomy."""
+
+
+class AreaTaxonomyError(CoreError):
+    """An area file cannot be read or does not describe a valid tree (a build error)."""
