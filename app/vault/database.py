@@ -5,9 +5,11 @@ This is the only module that imports sqlcipher3.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeAlias, cast
 
 import sqlcipher3
 from sqlcipher3 import dbapi2
@@ -15,9 +17,10 @@ from sqlcipher3 import dbapi2
 from app.vault.errors import MigrationError
 from app.vault.kdf import DerivedKeys
 
-Connection = dbapi2.Connection
-DatabaseError = dbapi2.DatabaseError
-IntegrityError = dbapi2.IntegrityError
+# sqlcipher3 ships no type information; its connection has sqlite3's interface.
+Connection: TypeAlias = sqlite3.Connection
+DatabaseError: type[Exception] = dbapi2.DatabaseError
+IntegrityError: type[Exception] = dbapi2.IntegrityError
 
 # Each entry brings the schema from version N-1 to N. Never edit a released entry; add one.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -74,7 +77,8 @@ def open_database(path: Path, keys: DerivedKeys, *, create: bool,
     file does not open: SQLite would take any key for it and start an empty database."""
     if not create and (not path.exists() or path.stat().st_size == 0):
         raise WrongKeyError
-    conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
+    conn = cast(Connection, sqlcipher3.connect(str(path), isolation_level=None,
+                                               check_same_thread=False))
     try:
         _configure(conn, keys)
         if migrate_to is not None:
