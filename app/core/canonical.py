@@ -8,11 +8,13 @@ round-trip across languages), no NaN, only str keys. Anything else raises
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from app.core.errors import CanonicalError
 
 _MAX_DEPTH = 32
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def encode(value: Any) -> bytes:
@@ -38,7 +40,11 @@ def decode(data: bytes) -> Any:
 def _check(value: Any, depth: int) -> None:
     if depth > _MAX_DEPTH:
         raise CanonicalError("value nested too deeply")
-    if value is None or isinstance(value, (bool, str)):
+    if isinstance(value, str):
+        if _LONE_SURROGATE.search(value):
+            raise CanonicalError("text holds half of a character (a lone surrogate)")
+        return
+    if value is None or isinstance(value, bool):
         return
     if isinstance(value, int):
         return

@@ -40,6 +40,7 @@ from app.core.vocab import (
     Vocab,
 )
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _T = TypeVar("_T")
 _V = TypeVar("_V", bound=Vocab)
@@ -48,8 +49,22 @@ Json = dict[str, Any]
 
 
 def report_to_bytes(report: Report) -> bytes:
-    """The canonical bytes of ``report``; equal reports give equal bytes."""
-    return canonical.encode(report_to_dict(report))
+    """The canonical bytes of ``report``; equal reports give equal bytes.
+
+    Half of a character (a lone surrogate, as when a text box cuts an emoji in two) cannot
+    be stored as UTF-8; it becomes U+FFFD so that saving a draft never fails on it.
+    """
+    return canonical.encode(_mend_text(report_to_dict(report)))
+
+
+def _mend_text(value: Any) -> Any:
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_mend_text(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _mend_text(item) for key, item in value.items()}
+    return value
 
 
 def report_from_bytes(data: bytes) -> Report:

@@ -22,8 +22,10 @@ Connection: TypeAlias = sqlite3.Connection
 DatabaseError: type[Exception] = dbapi2.DatabaseError
 IntegrityError: type[Exception] = dbapi2.IntegrityError
 
+Migrations: TypeAlias = tuple[tuple[str, ...], ...]
+
 # Each entry brings the schema from version N-1 to N. Never edit a released entry; add one.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
+MIGRATIONS: Migrations = (
     (  # 1: reports (drafts and sent) and settings
         """CREATE TABLE reports (
             id TEXT PRIMARY KEY,
@@ -71,8 +73,12 @@ class WrongKeyError(Exception):
     """The key does not decrypt this database (internal: the vault turns it into a typed error)."""
 
 
+_LATEST = -1
+
+
 def open_database(path: Path, keys: DerivedKeys, *, create: bool,
-                  migrate_to: int | None = LATEST_VERSION) -> Connection:
+                  migrations: Migrations | None = None,
+                  migrate_to: int | None = _LATEST) -> Connection:
     """Open (or with ``create``, make) the database. Without ``create`` a missing or empty
     file does not open: SQLite would take any key for it and start an empty database."""
     if not create and (not path.exists() or path.stat().st_size == 0):
@@ -81,8 +87,9 @@ def open_database(path: Path, keys: DerivedKeys, *, create: bool,
                                                check_same_thread=False))
     try:
         _configure(conn, keys)
+        schema = MIGRATIONS if migrations is None else migrations
         if migrate_to is not None:
-            migrate(conn, migrate_to)
+            migrate(conn, len(schema) if migrate_to == _LATEST else migrate_to, schema)
     except BaseException:
         conn.close()
         raise
@@ -126,13 +133,15 @@ def schema_version(conn: Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def migrate(conn: Connection, target: int = LATEST_VERSION) -> None:
+def migrate(conn: Connection, target: int = LATEST_VERSION,
+            migrations: Migrations | None = None) -> None:
+    schema = MIGRATIONS if migrations is None else migrations
     current = schema_version(conn)
-    if current > LATEST_VERSION:
+    if current > len(schema):
         raise MigrationError("the vault was written by a newer version of the app")
     for version in range(current + 1, target + 1):
         with transaction(conn):
-            for statement in MIGRATIONS[version - 1]:
+            for statement in schema[version - 1]:
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {version:d}")
 

@@ -39,8 +39,10 @@ class Vault:
     """An install's encrypted store. Thread-safe: every use of the connection holds a lock."""
 
     def __init__(self, data_dir: Path, *, params: KdfParams | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 migrations: database.Migrations = database.MIGRATIONS) -> None:
         self.files = VaultFiles(Path(data_dir))
+        self._migrations = migrations
         self._params = params or KdfParams()
         self._clock = clock
         self._mutex = threading.RLock()
@@ -227,7 +229,8 @@ class Vault:
         return self._conn
 
     def _open(self, path: Path, keys: DerivedKeys, *, create: bool) -> None:
-        self._conn = database.open_database(path, keys, create=create)
+        self._conn = database.open_database(path, keys, create=create,
+                                            migrations=self._migrations)
         self._key = bytearray(keys.database_key)
         keys.wipe()
 
@@ -254,7 +257,8 @@ class Vault:
             fsync_dir(self.files.data_dir)
             assert self._key is not None  # noqa: S101 - set by _open just above
             reopened = DerivedKeys(bytearray(self._key), bytearray(32))
-            self._conn = database.open_database(self.files.database, reopened, create=False)
+            self._conn = database.open_database(self.files.database, reopened, create=False,
+                                                migrations=self._migrations)
         else:  # a copy from an interrupted change, or one that never got its header
             self.files.discard_rekeyed()
         write_header(self.files.header, Header(slot=slot))

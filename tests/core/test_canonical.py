@@ -98,3 +98,13 @@ def test_decode_only_raises_canonical_error(data: bytes) -> None:
     except CanonicalError:
         return
     assert encode(value) == data
+
+
+def test_lone_surrogates_are_refused_as_canonical_errors() -> None:
+    import pytest
+
+    from app.core import canonical
+    from app.core.errors import CanonicalError
+
+    with pytest.raises(CanonicalError):
+        canonical.encode({"text": "\udc00"})

@@ -195,3 +195,13 @@ def test_arbitrary_bytes_only_raise_report_format_error(data: bytes) -> None:
     except ReportFormatError:
         return
     assert report_to_bytes(report) == data
+
+
+def test_half_an_emoji_never_stops_a_draft_from_saving() -> None:
+    # Given narrative text cut in the middle of an emoji (a lone surrogate)
+    from app.core.report import Report
+    from app.core.report_codec import report_from_bytes, report_to_bytes
+
+    report = Report(narrative="he said \ud83d then left")
+    # When it is serialised, Then the broken half becomes U+FFFD and the rest is kept
+    assert report_from_bytes(report_to_bytes(report)).narrative == "he said \ufffd then left"
