@@ -1,0 +1,70 @@
+"""Verified feed bundles (alerts per region, the directory, areas) cached in the vault.
+
+Only bytes that passed signature, version and expiry checks are ever put here; a put
+replaces the previous copy in one transaction, so readers see the old or the new one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from app.vault.vault import Vault
+
+
+@dataclass(frozen=True)
+class CachedFeed:
+    kind: str
+    name: str
+    version: int
+    etag: str | None
+    raw: bytes
+    fetched_at: datetime  # when the relay last confirmed this copy (200 or 304)
+
+
+class FeedStore:
+    def __init__(self, vault: Vault) -> None:
+        self._vault = vault
+
+    def get(self, kind: str, name: str) -> CachedFeed | None:
+        with self._vault.connection() as conn:
+            row = conn.execute(
+                "SELECT kind, name, version, etag, raw, fetched_at FROM feeds "
+                "WHERE kind = ? AND name = ?", (kind, name)).fetchone()
+        return None if row is None else _feed(row)
+
+    def all(self, kind: str) -> list[CachedFeed]:
+        with self._vault.connection() as conn:
+            rows = conn.execute(
+                "SELECT kind, name, version, etag, raw, fetched_at FROM feeds WHERE kind = ? "
+                "ORDER BY name", (kind,)).fetchall()
+        return [_feed(row) for row in rows]
+
+    def put(self, kind: str, name: str, version: int, raw: bytes, *, etag: str | None,
+            fetched_at: datetime | None = None) -> None:
+        moment = (fetched_at or datetime.now(UTC)).isoformat()
+        with self._vault.transaction() as conn:
+            conn.execute(
+                "INSERT INTO feeds (kind, name, version, etag, raw, fetched_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kind, name) DO UPDATE SET "
+                "version = excluded.version, etag = excluded.etag, raw = excluded.raw, "
+                "fetched_at = excluded.fetched_at", (kind, name, version, etag, raw, moment))
+
+    def confirm(self, kind: str, name: str, fetched_at: datetime | None = None) -> None:
+        """The relay said the cached copy is still the latest (a 304)."""
+        moment = (fetched_at or datetime.now(UTC)).isoformat()
+        with self._vault.transaction() as conn:
+            conn.execute("UPDATE feeds SET fetched_at = ? WHERE kind = ? AND name = ?",
+                         (moment, kind, name))
+
+    def delete(self, kind: str, name: str) -> None:
+        with self._vault.transaction() as conn:
+            conn.execute("DELETE FROM feeds WHERE kind = ? AND name = ?", (kind, name))
+
+
+def _feed(row: Any) -> CachedFeed:
+    kind, name, version, etag, raw, fetched = row
+    return CachedFeed(str(kind), str(name), int(version),
+                      None if etag is None else str(etag), bytes(raw),
+                      datetime.fromisoformat(str(fetched)))

@@ -1,0 +1,154 @@
+"""The outbox in the vault: sealed envelopes waiting for delivery, and their receipts.
+
+The state machine itself lives in sync.protocol.outbox; this module only stores it, and
+every change of state goes through its transition table inside one transaction.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from app.core import canonical
+from app.vault.errors import ReportNotFoundError
+from app.vault.vault import Vault
+from sync.protocol.outbox import OutboxEvent, OutboxState, next_state
+
+_COLUMNS = ("id, report_id, idempotency_key, envelope, state, attempts, not_before, "
+            "last_error, receipt, created_at, updated_at")
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: str
+    report_id: str | None
+    idempotency_key: str
+    envelope: bytes
+    state: OutboxState
+    attempts: int
+    not_before: datetime | None
+    last_error: str | None  # a machine code for the user-facing reason, never server text
+    receipt: dict[str, object] | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class OutboxStore:
+    def __init__(self, vault: Vault) -> None:
+        self._vault = vault
+
+    def enqueue(self, envelope: bytes, idempotency_key: str, *,
+                report_id: str | None = None) -> OutboxItem:
+        """Queue a sealed envelope; with ``report_id`` the report is marked submitted in the
+        same transaction, so a report is never both a draft and queued, nor neither."""
+        item_id = secrets.token_hex(16)
+        now = _now()
+        with self._vault.transaction() as conn:
+            if report_id is not None:
+                cursor = conn.execute(
+                    "UPDATE reports SET status = 'submitted', updated_at = ? WHERE id = ?",
+                    (now, report_id))
+                if cursor.rowcount == 0:
+                    raise ReportNotFoundError(report_id)
+            conn.execute(
+                "INSERT INTO outbox (id, report_id, idempotency_key, envelope, state, attempts, "
+                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
+                (item_id, report_id, idempotency_key, envelope, OutboxState.WAITING.value,
+                 now, now))
+        return self.get(item_id)
+
+    def get(self, item_id: str) -> OutboxItem:
+        with self._vault.connection() as conn:
+            row = conn.execute(f"SELECT {_COLUMNS} FROM outbox WHERE id = ?",  # noqa: S608
+                               (item_id,)).fetchone()
+        if row is None:
+            raise KeyError(item_id)
+        return _item(row)
+
+    def items(self, states: Iterable[OutboxState] | None = None) -> list[OutboxItem]:
+        """Items oldest first, optionally only those in ``states``."""
+        wanted = [s.value for s in states] if states is not None else [s.value for s in
+                                                                       OutboxState]
+        marks = ",".join("?" * len(wanted))
+        with self._vault.connection() as conn:
+            rows = conn.execute(
+                f"SELECT {_COLUMNS} FROM outbox WHERE state IN ({marks}) "  # noqa: S608
+                "ORDER BY created_at, id", wanted).fetchall()
+        return [_item(row) for row in rows]
+
+    def for_report(self, report_id: str) -> OutboxItem | None:
+        with self._vault.connection() as conn:
+            row = conn.execute(
+                f"SELECT {_COLUMNS} FROM outbox WHERE report_id = ? "  # noqa: S608
+                "ORDER BY created_at DESC LIMIT 1", (report_id,)).fetchone()
+        return None if row is None else _item(row)
+
+    def due(self, now: datetime | None = None) -> list[OutboxItem]:
+        """Waiting items whose backoff has passed, oldest first."""
+        moment = (now or datetime.now(UTC)).isoformat(timespec="microseconds")
+        return [item for item in self.items([OutboxState.WAITING])
+                if item.not_before is None or item.not_before.isoformat(
+                    timespec="microseconds") <= moment]
+
+    def apply(self, item_id: str, event: OutboxEvent, *, receipt: dict[str, object] | None = None,
+              error: str | None = None, not_before: datetime | None = None,
+              envelope: tuple[bytes, str] | None = None) -> OutboxItem:
+        """Move an item through the state table; raises InvalidTransitionError otherwise."""
+        with self._vault.transaction() as conn:
+            row = conn.execute(f"SELECT {_COLUMNS} FROM outbox WHERE id = ?",  # noqa: S608
+                               (item_id,)).fetchone()
+            if row is None:
+                raise KeyError(item_id)
+            item = _item(row)
+            state = next_state(item.state, event)
+            attempts = item.attempts + (1 if event is OutboxEvent.RETRY else 0)
+            if event is OutboxEvent.RESEND:
+                attempts = 0
+            new_envelope, new_key = envelope or (item.envelope, item.idempotency_key)
+            conn.execute(
+                "UPDATE outbox SET state = ?, attempts = ?, not_before = ?, last_error = ?, "
+                "receipt = ?, envelope = ?, idempotency_key = ?, updated_at = ? WHERE id = ?",
+                (state.value, attempts, None if not_before is None else not_before.isoformat(),
+                 error, None if receipt is None else canonical.encode(receipt),
+                 new_envelope, new_key, _now(), item_id))
+        return self.get(item_id)
+
+    def recover_after_restart(self) -> int:
+        """Items caught SENDING when the app stopped go back to WAITING; returns how many."""
+        with self._vault.transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE outbox SET state = ?, updated_at = ? WHERE state = ?",
+                (next_state(OutboxState.SENDING, OutboxEvent.RESTART).value, _now(),
+                 OutboxState.SENDING.value))
+            return int(cursor.rowcount)
+
+    def delete(self, item_id: str) -> None:
+        with self._vault.transaction() as conn:
+            conn.execute("DELETE FROM outbox WHERE id = ?", (item_id,))
+
+
+def _item(row: Any) -> OutboxItem:
+    (item_id, report_id, key, envelope, state, attempts, not_before, error, receipt,
+     created, updated) = row
+    return OutboxItem(
+        id=str(item_id),
+        report_id=None if report_id is None else str(report_id),
+        idempotency_key=str(key),
+        envelope=bytes(envelope),
+        state=OutboxState(state),
+        attempts=int(attempts),
+        not_before=None if not_before is None else datetime.fromisoformat(str(not_before)),
+        last_error=None if error is None else str(error),
+        receipt=None if receipt is None else canonical.decode(bytes(receipt)),
+        created_at=datetime.fromisoformat(str(created)),
+        updated_at=datetime.fromisoformat(str(updated)),
+    )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
