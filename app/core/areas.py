@@ -125,6 +125,29 @@ class AreaTaxonomy:
         """
         return code == ancestor_code or code.startswith(ancestor_code + ".")
 
+    def feed_region(self, code: str) -> Area:
+        """The area whose alerts bundle covers ``code``: its English region, or its nation
+        where there are no regions (Scotland, Wales, Northern Ireland), or the area itself
+        at those levels. Areas above (the UK) have no single feed: UnknownAreaError."""
+        for area in (self.get(code), *reversed(self.ancestors(code))):
+            if area.kind is AreaKind.REGION or (
+                    area.kind is AreaKind.NATION and not self._has_regions(area.code)):
+                return area
+        raise UnknownAreaError(code)
+
+    def feed_regions(self, codes: Iterable[str]) -> tuple[str, ...]:
+        """The distinct feed regions covering ``codes`` (unknown or too broad codes skipped)."""
+        found: dict[str, None] = {}
+        for code in codes:
+            try:
+                found[self.feed_region(code).code] = None
+            except UnknownAreaError:
+                continue
+        return tuple(found)
+
+    def _has_regions(self, code: str) -> bool:
+        return any(child.kind is AreaKind.REGION for child in self._children.get(code, ()))
+
     def descendants(self, code: str) -> tuple[Area, ...]:
         """Every area below ``code``, depth first in file order."""
         found: list[Area] = []

@@ -223,3 +223,22 @@ def test_unreadable_files_are_refused(tmp_path: Path) -> None:
     bad.write_bytes(b"[{")
     with pytest.raises(AreaTaxonomyError):
         AreaTaxonomy.load(bad)
+
+
+def test_feed_region_is_the_english_region_or_the_nation() -> None:
+    # Given the shipped taxonomy
+    from app.core.areas import AreaTaxonomy
+    from app.core.errors import UnknownAreaError
+
+    areas = AreaTaxonomy.load()
+    # Then a town's alerts come from its English region, or its nation elsewhere
+    assert areas.feed_region("uk.eng.wm.wmp.birmingham").code == "uk.eng.wm"
+    assert areas.feed_region("uk.eng.wm").code == "uk.eng.wm"
+    scotland_town = areas.leaves_under("uk.sct")[0].code
+    assert areas.feed_region(scotland_town).code == "uk.sct"
+    with pytest.raises(UnknownAreaError):
+        areas.feed_region("uk.eng")
+    with pytest.raises(UnknownAreaError):
+        areas.feed_region("uk")
+    assert areas.feed_regions(["uk.eng.wm.wmp.coventry", "uk.eng.wm.wmp.walsall", "uk",
+                               "nowhere", scotland_town]) == ("uk.eng.wm", "uk.sct")
