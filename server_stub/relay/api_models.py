@@ -17,7 +17,9 @@ from sync.protocol import pow as protocol_pow
 from sync.protocol.bundle import KINDS, NAME
 from sync.protocol.envelope import MAX_ENVELOPE_BYTES, PROTOCOL_VERSION
 
-IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_-]{22}$"
+# 16 bytes in 22 base64url characters: the last one carries 2 bits and 4 zero bits, so
+# only A, Q, g and w can end a canonical key.
+IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_-]{21}[AQgw]$"
 RECEIPT_ID_PATTERN = r"^[A-Za-z0-9_-]{22}$"
 NONCE_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 CHALLENGE_PATTERN = r"^[\x21-\x7e]{1,512}$"

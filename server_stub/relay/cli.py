@@ -88,6 +88,8 @@ def add_revoke_arguments(parser: argparse.ArgumentParser) -> None:
 
 def config_from_args(args: argparse.Namespace) -> RelayConfig:
     """The RelayConfig described by ``relay serve`` options; ValueError if inconsistent."""
+    if not args.root.is_file():
+        raise ValueError(f"--root: {args.root} is not a file")
     limits = dict(RelayConfig(root_path=args.root).rate_limits)
     for item in args.rate_limit:
         group, sep, spec = item.partition("=")

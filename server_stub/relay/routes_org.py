@@ -38,9 +38,12 @@ from sync.protocol.errors import (
     RollbackError,
     SignatureError,
     UnknownKeyError,
+    WrongBundleError,
 )
 
-CURSOR_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\.[A-Za-z0-9_-]{22}$"
+# "<day as a proleptic Gregorian ordinal>.<last receipt id>": every string the pattern
+# admits is a valid cursor (ordinals up to 999999 are dates before the year 2738).
+CURSOR_PATTERN = r"^[1-9][0-9]{0,5}\.[A-Za-z0-9_-]{22}$"
 _bearer = HTTPBearer(auto_error=False, description="organisation token")
 
 _BUNDLE_BODY: dict[str, Any] = {
@@ -66,24 +69,27 @@ def _bundle_error(exc: BundleError) -> ApiError:
         return ApiError(409, "bundle_not_newer", str(exc))
     if isinstance(exc, ExpiredError):
         return ApiError(400, "bundle_expired", str(exc))
+    if isinstance(exc, WrongBundleError):
+        return ApiError(400, "wrong_bundle", str(exc))
     return ApiError(400, "malformed_bundle", str(exc))
 
 
 def _parse_cursor(cursor: str | None) -> tuple[date, str] | None:
     if cursor is None:
         return None
-    day, _, last_id = cursor.partition(".")
-    try:
-        return date.fromisoformat(day), last_id
-    except ValueError:
-        raise ApiError(422, "invalid_request", "query.cursor: not a cursor") from None
+    ordinal, _, last_id = cursor.partition(".")
+    return date.fromordinal(int(ordinal)), last_id
+
+
+def _cursor(row: PendingEnvelope) -> str:
+    return f"{row.received_day.toordinal()}.{row.id}"
 
 
 def _page(rows: list[PendingEnvelope], limit: int) -> EnvelopePage:
     items = [PendingEnvelopeOut(id=r.id, received_day=r.received_day,
                                 envelope=b64encode(r.envelope)) for r in rows]
     last = rows[-1] if len(rows) == limit else None
-    cursor = None if last is None else f"{last.received_day.isoformat()}.{last.id}"
+    cursor = None if last is None else _cursor(last)
     return EnvelopePage(envelopes=items, next_cursor=cursor)
 
 
@@ -120,8 +126,8 @@ def router(services: RelayServices) -> APIRouter:
     @api.put("/bundles/{kind}/{name}", response_model=BundleInfo, openapi_extra=_BUNDLE_BODY,
              responses=error_responses(400, 401, 403, 409, 413, 422, 429))
     def put_bundle(
-        kind: Annotated[str, Path(pattern=BUNDLE_KIND_PATTERN)],
-        name: Annotated[str, Path(pattern=BUNDLE_NAME_PATTERN)],
+        kind: Annotated[str, Path(pattern=BUNDLE_KIND_PATTERN, examples=["alerts"])],
+        name: Annotated[str, Path(pattern=BUNDLE_NAME_PATTERN, examples=["gb-lon"])],
         raw: Annotated[bytes, Depends(raw_body)],
     ) -> BundleInfo:
         """Publish a signed bundle: verified against the pinned root, version must grow."""

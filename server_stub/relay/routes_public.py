@@ -88,8 +88,8 @@ def router(services: RelayServices) -> APIRouter:
 
     @api.get("/v1/bundles/{kind}/{name}", response_class=Response, responses=_BUNDLE_RESPONSES)
     def get_bundle(
-        kind: Annotated[str, Path(pattern=BUNDLE_KIND_PATTERN)],
-        name: Annotated[str, Path(pattern=BUNDLE_NAME_PATTERN)],
+        kind: Annotated[str, Path(pattern=BUNDLE_KIND_PATTERN, examples=["alerts"])],
+        name: Annotated[str, Path(pattern=BUNDLE_NAME_PATTERN, examples=["gb-lon"])],
         since: Annotated[int | None, Query(ge=0, le=MAX_SAFE_INT,
                                            description="version the client holds")] = None,
         if_none_match: Annotated[str | None, Header(max_length=1024)] = None,

@@ -1,0 +1,182 @@
+"""Signed bundles: upload (verified against the pinned root, version strictly growing)
+and download (ETag, 304, since, gzip). A refused upload leaves the held bundle alone."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import timedelta
+
+import httpx
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from server_stub.relay.bundles import accepts_gzip, none_match
+
+PATH = "/v1/org/bundles/alerts/gb-lon"
+PUBLIC = "/v1/bundles/alerts/gb-lon"
+
+
+def _put(org: httpx.Client, raw: bytes, path: str = PATH) -> httpx.Response:
+    return org.put(path, content=raw, headers={"content-type": "application/json"})
+
+
+def _held(client: httpx.Client) -> bytes | None:
+    response = client.get(PUBLIC, headers={"accept-encoding": "identity"})
+    return response.content if response.status_code == 200 else None
+
+
+def test_publish_then_download(client: httpx.Client, org: httpx.Client, publisher) -> None:
+    # Given a signed bundle uploaded by the organisation
+    raw = publisher.bundle(1)
+    uploaded = _put(org, raw)
+    assert uploaded.status_code == 200
+    info = uploaded.json()
+    assert (info["kind"], info["name"], info["version"]) == ("alerts", "gb-lon", 1)
+    # When anyone downloads it
+    response = client.get(PUBLIC, headers={"accept-encoding": "identity"})
+    # Then they get the signed bytes unchanged, with a strong ETag and no-cache
+    assert response.status_code == 200
+    assert response.content == raw
+    assert response.headers["content-type"] == "application/json"
+    assert response.headers["etag"] == info["etag"]
+    assert not response.headers["etag"].startswith("W/")
+    assert response.headers["cache-control"] == "no-cache"
+
+
+def test_unknown_bundle_is_404(client: httpx.Client) -> None:
+    response = client.get("/v1/bundles/alerts/nowhere")
+    assert response.status_code == 404
+    assert response.json()["error"] == "not_found"
+
+
+def test_if_none_match_and_since(client: httpx.Client, org: httpx.Client, publisher) -> None:
+    _put(org, publisher.bundle(2))
+    etag = client.get(PUBLIC, headers={"accept-encoding": "identity"}).headers["etag"]
+    # The same ETag (also weak, also in a list) -> 304 with no body
+    for header in (etag, f"W/{etag}", f'"other", {etag}', "*"):
+        response = client.get(PUBLIC, headers={"if-none-match": header})
+        assert response.status_code == 304, header
+        assert response.content == b""
+    assert client.get(PUBLIC, headers={"if-none-match": '"other"'}).status_code == 200
+    # since >= held version -> 304; older -> the whole bundle
+    assert client.get(PUBLIC, params={"since": 2}).status_code == 304
+    assert client.get(PUBLIC, params={"since": 5}).status_code == 304
+    assert client.get(PUBLIC, params={"since": 1}).status_code == 200
+
+
+def test_gzip_when_accepted(client: httpx.Client, org: httpx.Client, publisher) -> None:
+    raw = publisher.bundle(1, items=[{"text": "same words again " * 20}] * 50)
+    _put(org, raw)
+    plain = client.get(PUBLIC, headers={"accept-encoding": "identity"})
+    # httpx decodes gzip itself; read the raw stream to see the coding
+    with client.stream("GET", PUBLIC, headers={"accept-encoding": "gzip"}) as zipped:
+        body = b"".join(zipped.iter_raw())
+        headers = zipped.headers
+    assert headers["content-encoding"] == "gzip"
+    assert headers["vary"] == "Accept-Encoding"
+    assert gzip.decompress(body) == raw
+    assert len(body) < len(raw)
+    # Each representation has its own strong ETag; either one revalidates
+    assert headers["etag"] != plain.headers["etag"]
+    for etag in (headers["etag"], plain.headers["etag"]):
+        assert client.get(PUBLIC, headers={"if-none-match": etag,
+                                           "accept-encoding": "gzip"}).status_code == 304
+
+
+def test_versions_must_grow(client: httpx.Client, org: httpx.Client, publisher) -> None:
+    # Given version 3 is held
+    v3 = publisher.bundle(3)
+    assert _put(org, v3).status_code == 200
+    # Then re-uploading it, or rolling back to 2, is a conflict and changes nothing
+    for stale in (v3, publisher.bundle(3), publisher.bundle(2)):
+        response = _put(org, stale)
+        assert response.status_code == 409
+        assert response.json()["error"] == "bundle_not_newer"
+    assert _held(client) == v3
+    # And version 4 replaces it
+    v4 = publisher.bundle(4)
+    assert _put(org, v4).status_code == 200
+    assert _held(client) == v4
+
+
+def _tampered(raw: bytes) -> bytes:
+    document = json.loads(raw)
+    document["signed"]["items"] = [{"n": "forged"}]
+    return json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
+
+
+@pytest.mark.parametrize(("case", "status", "code"), [
+    ("unknown key", 403, "bad_signature"),
+    ("tampered", 403, "bad_signature"),
+    ("wrong name", 400, "wrong_bundle"),
+    ("wrong kind", 400, "wrong_bundle"),
+    ("expired", 400, "bundle_expired"),
+    ("not canonical", 400, "malformed_bundle"),
+    ("not json", 400, "malformed_bundle"),
+])
+def test_bad_uploads_are_refused_and_nothing_changes(
+        client: httpx.Client, org: httpx.Client, publisher, case: str, status: int,
+        code: str) -> None:
+    # Given version 1 is held
+    v1 = publisher.bundle(1)
+    _put(org, v1)
+    bad = {
+        "unknown key": lambda: publisher.bundle(2, key=Ed25519PrivateKey.generate()),
+        "tampered": lambda: _tampered(publisher.bundle(2)),
+        "wrong name": lambda: publisher.bundle(2, name="gb-man"),
+        "wrong kind": lambda: publisher.bundle(2, kind="directory"),
+        "expired": lambda: publisher.bundle(2, expires_in=timedelta(seconds=-1),
+                                            issued_ago=timedelta(days=1)),
+        "not canonical": lambda: json.dumps(json.loads(publisher.bundle(2)), indent=1).encode(),
+        "not json": lambda: b"{not json",
+    }[case]()
+    # When a bad version 2 is uploaded
+    response = _put(org, bad)
+    # Then it is refused with the right status and version 1 is still served
+    assert response.status_code == status
+    assert response.json()["error"] == code
+    assert _held(client) == v1
+
+
+def test_nothing_is_stored_when_the_first_upload_is_bad(client: httpx.Client, org: httpx.Client,
+                                                        publisher) -> None:
+    response = _put(org, publisher.bundle(1, key=Ed25519PrivateKey.generate()))
+    assert response.status_code == 403
+    assert client.get(PUBLIC).status_code == 404
+
+
+def test_too_large_upload(app_client, org_token: str, publisher) -> None:
+    client = app_client(max_bundle_bytes=4096)
+    raw = publisher.bundle(1, items=[{"text": "x" * 5000}])
+    response = client.put(PATH, content=raw, headers={
+        "content-type": "application/json", "authorization": f"Bearer {org_token}"})
+    assert response.status_code == 413
+    assert client.get(PUBLIC).status_code == 404
+
+
+def test_uploads_need_a_token(client: httpx.Client, publisher) -> None:
+    raw = publisher.bundle(1)
+    for headers in ({}, {"authorization": "Bearer " + "A" * 43}, {"authorization": "Basic x"}):
+        response = client.put(PATH, content=raw, headers={"content-type": "application/json",
+                                                          **headers})
+        assert response.status_code == 401
+        assert response.headers["www-authenticate"] == "Bearer"
+    assert client.get(PUBLIC).status_code == 404
+
+
+def test_bad_kind_or_name_in_the_path(client: httpx.Client, org: httpx.Client) -> None:
+    assert client.get("/v1/bundles/secrets/gb-lon").status_code == 422
+    assert client.get("/v1/bundles/alerts/-bad").status_code == 422
+    assert _put(org, b"{}", "/v1/org/bundles/alerts/..").status_code in (404, 422)
+
+
+def test_header_parsing() -> None:
+    assert accepts_gzip("gzip, deflate, br")
+    assert accepts_gzip("*")
+    assert not accepts_gzip("gzip;q=0")
+    assert not accepts_gzip("identity")
+    assert not accepts_gzip("*;q=0, br")
+    assert not accepts_gzip(None)
+    assert none_match('W/"a", "b"', ('"a"',))
+    assert not none_match('"c"', ('"a"', '"b"'))
