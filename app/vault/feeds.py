@@ -6,21 +6,11 @@ replaces the previous copy in one transaction, so readers see the old or the new
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from app.vault.vault import Vault
-
-
-@dataclass(frozen=True)
-class CachedFeed:
-    kind: str
-    name: str
-    version: int
-    etag: str | None
-    raw: bytes
-    fetched_at: datetime  # when the relay last confirmed this copy (200 or 304)
+from sync.ports import CachedFeed
 
 
 class FeedStore:
@@ -33,6 +23,13 @@ class FeedStore:
                 "SELECT kind, name, version, etag, raw, fetched_at FROM feeds "
                 "WHERE kind = ? AND name = ?", (kind, name)).fetchone()
         return None if row is None else _feed(row)
+
+    def versions(self, kind: str) -> dict[str, tuple[int, datetime]]:
+        """Name -> (version, fetched_at) for every cached feed of ``kind``, without the bytes."""
+        with self._vault.connection() as conn:
+            rows = conn.execute("SELECT name, version, fetched_at FROM feeds WHERE kind = ?",
+                                (kind,)).fetchall()
+        return {str(n): (int(v), datetime.fromisoformat(str(f))) for n, v, f in rows}
 
     def all(self, kind: str) -> list[CachedFeed]:
         with self._vault.connection() as conn:

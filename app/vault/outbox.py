@@ -8,42 +8,27 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from app.core import canonical
 from app.vault.errors import ReportNotFoundError
 from app.vault.vault import Vault
-from sync.protocol.outbox import OutboxEvent, OutboxState, next_state
+from sync.protocol.outbox import OutboxEvent, OutboxItem, OutboxState, next_state
 
 _COLUMNS = ("id, report_id, idempotency_key, envelope, state, attempts, not_before, "
             "last_error, receipt, created_at, updated_at")
-
-
-@dataclass(frozen=True)
-class OutboxItem:
-    id: str
-    report_id: str | None
-    idempotency_key: str
-    envelope: bytes
-    state: OutboxState
-    attempts: int
-    not_before: datetime | None
-    last_error: str | None  # a machine code for the user-facing reason, never server text
-    receipt: dict[str, object] | None
-    created_at: datetime
-    updated_at: datetime
 
 
 class OutboxStore:
     def __init__(self, vault: Vault) -> None:
         self._vault = vault
 
-    def enqueue(self, envelope: bytes, idempotency_key: str, *,
-                report_id: str | None = None) -> OutboxItem:
+    def enqueue(self, envelope: bytes, idempotency_key: str, *, report_id: str | None = None,
+                not_before: datetime | None = None) -> OutboxItem:
         """Queue a sealed envelope; with ``report_id`` the report is marked submitted in the
-        same transaction, so a report is never both a draft and queued, nor neither."""
+        same transaction, so a report is never both a draft and queued, nor neither.
+        ``not_before`` holds it back (the optional random delay before sending)."""
         item_id = secrets.token_hex(16)
         now = _now()
         with self._vault.transaction() as conn:
@@ -55,9 +40,9 @@ class OutboxStore:
                     raise ReportNotFoundError(report_id)
             conn.execute(
                 "INSERT INTO outbox (id, report_id, idempotency_key, envelope, state, attempts, "
-                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
+                "not_before, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)",
                 (item_id, report_id, idempotency_key, envelope, OutboxState.WAITING.value,
-                 now, now))
+                 None if not_before is None else not_before.isoformat(), now, now))
         return self.get(item_id)
 
     def get(self, item_id: str) -> OutboxItem:
@@ -92,6 +77,13 @@ class OutboxStore:
         return [item for item in self.items([OutboxState.WAITING])
                 if item.not_before is None or item.not_before.isoformat(
                     timespec="microseconds") <= moment]
+
+    def next_attempt_at(self) -> datetime | None:
+        """When the earliest waiting item may be tried (None: nothing waits)."""
+        with self._vault.connection() as conn:
+            row = conn.execute("SELECT min(coalesce(not_before, created_at)) FROM outbox "
+                               "WHERE state = ?", (OutboxState.WAITING.value,)).fetchone()
+        return None if row[0] is None else datetime.fromisoformat(str(row[0]))
 
     def apply(self, item_id: str, event: OutboxEvent, *, receipt: dict[str, object] | None = None,
               error: str | None = None, not_before: datetime | None = None,

@@ -101,6 +101,19 @@ def verify_bundle(raw: bytes, root: Root, *, kind: str, name: str, now: datetime
       newer_than -- the relay upload: pass the stored version. Only a strictly greater
                     version is accepted; equal or older raises RollbackError.
     """
+    bundle = read_verified_bundle(raw, root, kind=kind, name=name, max_bytes=max_bytes)
+    _check_version(bundle.version, at_least, newer_than)
+    _check_time(bundle, require_utc(now, "now"))
+    return bundle
+
+
+def read_verified_bundle(raw: bytes, root: Root, *, kind: str, name: str,
+                         max_bytes: int = MAX_BUNDLE_BYTES) -> Bundle:
+    """Check size, shape, signature, kind and name, but neither version nor time.
+
+    For reading back a cache that verify_bundle admitted: an expired copy must still be
+    shown (flagged as out of date), never silently replaced by "nothing found".
+    """
     if not isinstance(raw, bytes):
         raise MalformedBundleError("bundle must be bytes")
     if len(raw) > max_bytes:
@@ -110,8 +123,6 @@ def verify_bundle(raw: bytes, root: Root, *, kind: str, name: str, now: datetime
     bundle = replace(_parse_signed(file.signed), raw=raw, key_id=signer)
     if bundle.kind != kind or bundle.name != name:
         raise WrongBundleError("bundle is of another kind or name than asked for")
-    _check_version(bundle.version, at_least, newer_than)
-    _check_time(bundle, require_utc(now, "now"))
     return bundle
 
 

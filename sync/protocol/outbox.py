@@ -14,6 +14,8 @@ answers a duplicate with the receipt it already gave, so delivery stays exactly-
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -31,6 +33,23 @@ class OutboxEvent(StrEnum):
     REFUSED = "refused"
     RESTART = "restart"
     RESEND = "resend"
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """One sealed envelope in the outbox, as the vault stores it."""
+
+    id: str
+    report_id: str | None
+    idempotency_key: str
+    envelope: bytes
+    state: OutboxState
+    attempts: int
+    not_before: datetime | None
+    last_error: str | None  # a machine code for the user-facing reason, never server text
+    receipt: dict[str, object] | None
+    created_at: datetime
+    updated_at: datetime
 
 
 class InvalidTransitionError(Exception):
