@@ -43,9 +43,11 @@ from server_stub.relay.errors import (
     ChallengeUsedError,
     IdempotencyConflictError,
     StaleBundleError,
+    StorageError,
 )
 
 _SQLITE_BUSY_SECONDS = 30
+_PUT_ATTEMPTS = 10
 
 
 @dataclass(frozen=True)
@@ -226,31 +228,40 @@ class Storage:
 
         Raises StaleBundleError, storing nothing, if the held version is >= ``version``.
         The version test is part of the UPDATE, so two uploads racing each other cannot
-        leave the older one in place.
+        leave the older one in place. (On PostgreSQL each statement sees the latest
+        commits: a first upload of this kind and name may appear between the UPDATE
+        and the SELECT, or collide with the INSERT; both cases go round again.)
         """
         etag = hashlib.sha256(raw).hexdigest()
-        t = schema.bundles
-        for _attempt in range(3):
+        stored = StoredBundle(kind, name, version, raw, etag)
+        for _attempt in range(_PUT_ATTEMPTS):
             try:
                 with self._begin() as conn:
-                    changed = conn.execute(
-                        update(t).where(t.c.kind == kind, t.c.name == name, t.c.version < version)
-                        .values(version=version, raw=raw, etag=etag)).rowcount
-                    if changed == 0:
-                        self._insert_first_bundle(conn, kind, name, version, raw, etag)
-                return StoredBundle(kind, name, version, raw, etag)
+                    if self._replace_if_newer(conn, stored) or self._insert_first(conn, stored):
+                        return stored
             except IntegrityError:
-                continue  # a concurrent first upload created the row: compare again
-        raise StaleBundleError(self.bundle_version(kind, name) or 0)
+                continue
+        raise StorageError("the bundle could not be stored: too many concurrent uploads")
 
-    def _insert_first_bundle(self, conn: Connection, kind: str, name: str, version: int,
-                             raw: bytes, etag: str) -> None:
+    def _replace_if_newer(self, conn: Connection, bundle: StoredBundle) -> bool:
         t = schema.bundles
-        held = conn.execute(
-            select(t.c.version).where(t.c.kind == kind, t.c.name == name)).scalar()
+        statement = (update(t).where(t.c.kind == bundle.kind, t.c.name == bundle.name,
+                                     t.c.version < bundle.version)
+                     .values(version=bundle.version, raw=bundle.raw, etag=bundle.etag))
+        return bool(conn.execute(statement).rowcount)
+
+    def _insert_first(self, conn: Connection, bundle: StoredBundle) -> bool:
+        """Insert if no row exists; False if an older row appeared meanwhile (go again)."""
+        t = schema.bundles
+        held = conn.execute(select(t.c.version).where(t.c.kind == bundle.kind,
+                                                      t.c.name == bundle.name)).scalar()
         if held is not None:
-            raise StaleBundleError(int(held))
-        conn.execute(insert(t).values(kind=kind, name=name, version=version, raw=raw, etag=etag))
+            if held >= bundle.version:
+                raise StaleBundleError(int(held))
+            return False
+        conn.execute(insert(t).values(kind=bundle.kind, name=bundle.name,
+                                      version=bundle.version, raw=bundle.raw, etag=bundle.etag))
+        return True
 
     # Organisation tokens --------------------------------------------------------------
 

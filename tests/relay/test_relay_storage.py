@@ -159,20 +159,22 @@ def test_bundle_versions_only_move_forward(storage: Storage) -> None:
     assert storage.get_bundle("alerts", "gb-man") is None
 
 
-def test_racing_uploads_leave_the_newest(storage: Storage) -> None:
-    # Given versions 1..12 uploaded concurrently in scrambled order
+@pytest.mark.parametrize("name", [f"race-{n}" for n in range(5)])
+def test_racing_uploads_leave_the_newest(storage: Storage, name: str) -> None:
+    # Given versions 1..12 uploaded concurrently in scrambled order, starting from nothing
+    # (the first uploads race to create the row, the later ones to replace it)
     versions = [7, 3, 12, 1, 9, 5, 11, 2, 8, 4, 10, 6]
 
     def upload(version: int) -> None:
         try:
-            storage.put_bundle("alerts", "race", version, f"v{version}".encode())
+            storage.put_bundle("alerts", name, version, f"v{version}".encode())
         except StaleBundleError:
             pass
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         list(pool.map(upload, versions))
     # Then whatever the interleaving, the newest is held
-    held = storage.get_bundle("alerts", "race")
+    held = storage.get_bundle("alerts", name)
     assert held is not None
     assert (held.version, held.raw) == (12, b"v12")
 
