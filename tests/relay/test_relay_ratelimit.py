@@ -88,3 +88,26 @@ def test_http_429_with_retry_after(app_client: Callable[..., httpx.Client]) -> N
     assert refused.headers["x-content-type-options"] == "nosniff"
     # And other groups keep their own budget
     assert client.get("/v1/health").status_code == 200
+
+
+def _tight() -> dict[str, RateLimit]:
+    return dict.fromkeys(("reports", "pow", "bundles", "org", "other"), RateLimit(1, 60))
+
+
+def test_forwarded_headers_are_ignored_by_default(
+        app_client: Callable[..., httpx.Client]) -> None:
+    # A client cannot escape its limit by inventing addresses
+    client = app_client(rate_limits=_tight())
+    first = client.get("/v1/pow", headers={"X-Forwarded-For": "198.51.100.1"})
+    second = client.get("/v1/pow", headers={"X-Forwarded-For": "198.51.100.2",
+                                            "X-Real-IP": "198.51.100.2"})
+    assert (first.status_code, second.status_code) == (200, 429)
+
+
+def test_a_configured_proxy_header_keys_the_limits(
+        app_client: Callable[..., httpx.Client]) -> None:
+    # Behind a trusted proxy that sets X-Real-IP, each real client has its own budget
+    client = app_client(rate_limits=_tight(), client_address_header="X-Real-IP")
+    statuses = [client.get("/v1/pow", headers={"X-Real-IP": ip}).status_code
+                for ip in ("198.51.100.1", "198.51.100.2", "198.51.100.1")]
+    assert statuses == [200, 200, 429]
