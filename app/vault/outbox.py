@@ -117,6 +117,20 @@ class OutboxStore:
                  OutboxState.SENDING.value))
             return int(cursor.rowcount)
 
+    def withdraw(self, item_id: str) -> str | None:
+        """Take a REJECTED item out of the outbox and make its report a draft again, in one
+        transaction (so it is always exactly one of the two). Returns the report id."""
+        with self._vault.transaction() as conn:
+            row = conn.execute("SELECT state, report_id FROM outbox WHERE id = ?",
+                               (item_id,)).fetchone()
+            if row is None or row[0] != OutboxState.REJECTED.value:
+                raise KeyError(item_id)
+            conn.execute("DELETE FROM outbox WHERE id = ?", (item_id,))
+            if row[1] is not None:
+                conn.execute("UPDATE reports SET status = 'draft', updated_at = ? WHERE id = ?",
+                             (_now(), row[1]))
+        return None if row[1] is None else str(row[1])
+
     def delete(self, item_id: str) -> None:
         with self._vault.transaction() as conn:
             conn.execute("DELETE FROM outbox WHERE id = ?", (item_id,))
