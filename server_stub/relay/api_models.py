@@ -84,10 +84,12 @@ class ReceiptOut(_Strict):
 
 
 class PendingEnvelopeOut(_Strict):
-    """A sealed envelope for the organisation to open."""
+    """A sealed envelope for the organisation to open; the sealing is bound to the
+    idempotency key (HPKE info), so the console needs both."""
 
     id: str = Field(pattern=RECEIPT_ID_PATTERN)
     received_day: date
+    idempotency_key: str = Field(pattern=IDEMPOTENCY_KEY_PATTERN)
     envelope: str = Field(description="standard base64 of the sealed bytes")
 
 

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Callable
 
 from anyio import to_thread
 from fastapi import FastAPI
+from fastapi.telemetry import TelemetryConfig
 from starlette.middleware import Middleware
 
 from server_stub.relay.config import RelayConfig
@@ -32,7 +33,7 @@ from server_stub.relay.services import RelayServices, build_services
 from server_stub.relay.storage import Storage
 
 API_VERSION = "1"
-_NO_TELEMETRY = {"tracing": False, "metrics": False, "logs": False,
+_NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False,
                  "operation_spans": False, "auto_configure": False}
 
 

@@ -87,6 +87,7 @@ def _cursor(row: PendingEnvelope) -> str:
 
 def _page(rows: list[PendingEnvelope], limit: int) -> EnvelopePage:
     items = [PendingEnvelopeOut(id=r.id, received_day=r.received_day,
+                                idempotency_key=r.idempotency_key,
                                 envelope=b64encode(r.envelope)) for r in rows]
     last = rows[-1] if len(rows) == limit else None
     cursor = None if last is None else _cursor(last)

@@ -30,6 +30,7 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
+    func,
     insert,
     or_,
     select,
@@ -79,10 +80,12 @@ class StoredReport:
 
 @dataclass(frozen=True)
 class PendingEnvelope:
-    """A sealed envelope waiting for the organisation."""
+    """A sealed envelope waiting for the organisation, with the idempotency key that its
+    sealing is bound to (the console needs it to open the envelope)."""
 
     id: str
     received_day: date
+    idempotency_key: str
     envelope: bytes
 
 
@@ -177,7 +180,8 @@ class Storage:
                           limit: int) -> list[PendingEnvelope]:
         """Unacknowledged envelopes ordered by (day, id), strictly after ``after``."""
         t = schema.envelopes
-        query = select(t.c.id, t.c.received_day, t.c.envelope).where(t.c.envelope.is_not(None))
+        query = select(t.c.id, t.c.received_day, t.c.idempotency_key, t.c.envelope).where(
+            t.c.envelope.is_not(None))
         if after is not None:
             day, last_id = after
             query = query.where(or_(t.c.received_day > day,
@@ -185,7 +189,8 @@ class Storage:
         query = query.order_by(t.c.received_day, t.c.id).limit(limit)
         with self._begin() as conn:
             rows = conn.execute(query).all()
-        return [PendingEnvelope(r.id, r.received_day, bytes(r.envelope)) for r in rows]
+        return [PendingEnvelope(r.id, r.received_day, r.idempotency_key, bytes(r.envelope))
+                for r in rows]
 
     def acknowledge(self, ids: Iterable[str]) -> int:
         """Drop the sealed bytes of these envelopes; return how many were pending.
@@ -319,7 +324,7 @@ class Storage:
         """Number of rows in one of the relay's tables (tests and the console)."""
         t = schema.metadata.tables[table]
         with self._begin() as conn:
-            return len(conn.execute(select(t)).all())
+            return int(conn.execute(select(func.count()).select_from(t)).scalar_one())
 
     @contextmanager
     def _begin(self) -> Iterator[Connection]:

@@ -37,7 +37,7 @@ from server_stub.relay.tokens import add_org_token
 from sync.protocol import pow as protocol_pow
 from sync.protocol.bundle import sign_bundle
 from sync.protocol.envelope import (
-    ReportPublicKey,
+    ReportPrivateKey,
     generate_report_keypair,
     new_idempotency_key,
     seal_report,
@@ -59,7 +59,7 @@ class Publisher:
 
     root_path: Path
     publisher_key: Ed25519PrivateKey
-    report_public_key: ReportPublicKey
+    report_private_key: ReportPrivateKey
 
     def bundle(self, version: int, *, kind: str = "alerts", name: str = "gb-lon",
                items: list[dict[str, Any]] | None = None,
@@ -72,7 +72,7 @@ class Publisher:
                            key=key or self.publisher_key)
 
     def seal(self, plaintext: bytes, idempotency_key: str) -> bytes:
-        return seal_report(plaintext, self.report_public_key, idempotency_key)
+        return seal_report(plaintext, self.report_private_key.public_key, idempotency_key)
 
 
 @pytest.fixture(scope="session")
@@ -83,8 +83,8 @@ def publisher(tmp_path_factory: pytest.TempPathFactory) -> Publisher:
                        publisher_keys=[publisher_key.public_key()])
     root_path = tmp_path_factory.mktemp("org") / "root.json"
     root_path.write_bytes(sign_root(signed, [root_key]))
-    _private, public = generate_report_keypair()
-    return Publisher(root_path, publisher_key, public)
+    private, _public = generate_report_keypair()
+    return Publisher(root_path, publisher_key, private)
 
 
 # Databases --------------------------------------------------------------------------

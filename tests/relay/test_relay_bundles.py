@@ -155,6 +155,20 @@ def test_too_large_upload(app_client, org_token: str, publisher) -> None:
     assert client.get(PUBLIC).status_code == 404
 
 
+def test_too_large_streamed_upload(app_client, org_token: str) -> None:
+    # No Content-Length: the relay counts the bytes as they arrive
+    client = app_client(max_bundle_bytes=4096)
+
+    def chunks():
+        for _ in range(10):
+            yield b" " * 1024
+
+    response = client.put(PATH, content=chunks(), headers={
+        "content-type": "application/json", "authorization": f"Bearer {org_token}"})
+    assert response.status_code == 413
+    assert response.json()["error"] == "too_large"
+
+
 def test_uploads_need_a_token(client: httpx.Client, publisher) -> None:
     raw = publisher.bundle(1)
     for headers in ({}, {"authorization": "Bearer " + "A" * 43}, {"authorization": "Basic x"}):

@@ -11,7 +11,7 @@ import httpx
 
 from server_stub.relay.storage import Storage
 from server_stub.relay.tokens import add_org_token, hash_token, revoke_org_tokens
-from sync.protocol.envelope import check_envelope_shape
+from sync.protocol.envelope import open_report
 
 Submission = Callable[..., dict[str, Any]]
 
@@ -22,25 +22,29 @@ def _submit(client: httpx.Client, make_submission: Submission, count: int) -> li
 
 
 def test_fetch_every_envelope_page_by_page(client: httpx.Client, org: httpx.Client,
-                                           make_submission: Submission) -> None:
+                                           make_submission: Submission, publisher) -> None:
     # Given five reports
-    bodies = [make_submission(client) for _ in range(5)]
+    bodies = [make_submission(client, plaintext=f"report {i}".encode()) for i in range(5)]
     ids = [client.post("/v1/reports", json=b).json()["id"] for b in bodies]
     # When the console pages through them two at a time
-    fetched: dict[str, str] = {}
+    fetched: dict[str, dict[str, str]] = {}
     cursor = None
     while True:
         params: dict[str, Any] = {"limit": 2} | ({"cursor": cursor} if cursor else {})
         page = org.get("/v1/org/envelopes", params=params).json()
-        fetched.update({e["id"]: e["envelope"] for e in page["envelopes"]})
+        fetched.update({e["id"]: e for e in page["envelopes"]})
         cursor = page["next_cursor"]
         if cursor is None:
             break
-    # Then it gets each sealed envelope exactly as it was sent
+    # Then it gets each sealed envelope exactly as it was sent, with the key that opens it
     assert sorted(fetched) == sorted(ids)
-    for body, receipt_id in zip(bodies, ids, strict=True):
-        assert fetched[receipt_id] == body["envelope"]
-        check_envelope_shape(base64.b64decode(fetched[receipt_id]))
+    for i, (body, receipt_id) in enumerate(zip(bodies, ids, strict=True)):
+        item = fetched[receipt_id]
+        assert item["envelope"] == body["envelope"]
+        assert item["idempotency_key"] == body["idempotency_key"]
+        opened = open_report(base64.b64decode(item["envelope"]), publisher.report_private_key,
+                             item["idempotency_key"])
+        assert opened.report_bytes == f"report {i}".encode()
 
 
 def test_ack_removes_envelopes(client: httpx.Client, org: httpx.Client,
