@@ -132,6 +132,8 @@ class OrgRelayClient:
             yield page
             if page.next_cursor is None:
                 return
+            if page.next_cursor == cursor:  # a relay that never moves on would loop forever
+                raise RelayError("the relay's cursor does not advance")
             cursor = page.next_cursor
 
     def acknowledge(self, ids: Iterable[str]) -> int:

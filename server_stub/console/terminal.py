@@ -24,6 +24,7 @@ DIR_ENV = "BROLLY_CONSOLE_DIR"
 RELAY_ENV = "BROLLY_RELAY_URL"
 TOKEN_ENV = "BROLLY_ORG_TOKEN"  # noqa: S105 - the name of a variable, not a token
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_MISSING = 0, 1, 2, 3
+MIN_NEW_PASSPHRASE = 12
 
 _ = i18n.translation(i18n.locale_from_environment(os.environ)).gettext
 
@@ -75,19 +76,24 @@ def org_token(args: argparse.Namespace) -> OrgToken:
 def read_passphrase(*, new: bool = False) -> Passphrase:
     """From a prompt (twice for a new one), or one line of standard input."""
     if not sys.stdin.isatty():
-        line = sys.stdin.readline()
-        if not line.rstrip("\r\n"):
-            say(_("No passphrase was given."))
-            raise SystemExit(EXIT_USAGE)
-        return Passphrase(line.rstrip("\r\n"))
+        return _checked(sys.stdin.readline().rstrip("\r\n"), new=new)
     first = getpass.getpass(_("New console passphrase: ") if new else _("Console passphrase: "))
     if new and getpass.getpass(_("Repeat the passphrase: ")) != first:
         say(_("The two passphrases are different."))
         raise SystemExit(EXIT_USAGE)
-    if not first:
+    return _checked(first, new=new)
+
+
+def _checked(passphrase: str, *, new: bool) -> Passphrase:
+    if not passphrase:
         say(_("No passphrase was given."))
         raise SystemExit(EXIT_USAGE)
-    return Passphrase(first)
+    # It guards every report and the keys that sign warnings: several words, not a PIN.
+    if new and len(passphrase) < MIN_NEW_PASSPHRASE:
+        say(_("Choose a passphrase of at least %(n)d characters, e.g. several words.") % {
+            "n": MIN_NEW_PASSPHRASE})
+        raise SystemExit(EXIT_USAGE)
+    return Passphrase(passphrase)
 
 
 def say(message: str) -> None:

@@ -68,6 +68,13 @@ def test_keys_init_prints_the_trust_file_and_never_replaces_keys(run: Run,
     assert paths.trust.read_bytes() == before
 
 
+def test_a_new_passphrase_must_be_long(run: Run, tmp_path: Path) -> None:
+    code, _out, err = run("keys", "init", str(tmp_path / "console"), stdin="short\n")
+    assert code == 2
+    assert "at least 12 characters" in err
+    assert not (tmp_path / "console").exists()
+
+
 def test_from_report_to_published_alert(run: Run, relay: RunningRelay, paths: ConsolePaths,
                                         trust: Trust, monkeypatch: pytest.MonkeyPatch) -> None:
     console = ["--dir", str(paths.base)]

@@ -112,3 +112,16 @@ def test_requests_say_little_and_carry_the_token(relay: RunningRelay) -> None:
         with pytest.raises(RelayRefusedError) as caught:
             stranger.pending_page()
     assert (caught.value.status, caught.value.code) == (401, "unauthorized")
+
+
+def test_a_cursor_that_does_not_advance_stops_the_pull() -> None:
+    # Given a relay that keeps answering with the same next cursor
+    cursor = "739000." + RECEIPT
+    page = {**_page(), "next_cursor": cursor}
+    with _client(lambda request: httpx.Response(200, json=page)) as client:
+        pages = client.pending()
+        next(pages)
+        next(pages)
+        # Then the client gives up instead of looping for ever
+        with pytest.raises(RelayError, match="cursor"):
+            next(pages)
