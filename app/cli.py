@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import importlib.util
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -37,13 +38,18 @@ def build_parser() -> argparse.ArgumentParser:
                                "or BROLLY_DATA_DIR)"))
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _register_vault(commands)
+    _register_app(commands)
     _register_demo(commands)
+    _register_servers(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    config = build_config(args.data_dir)
+    if getattr(args, "func", None) is not None:  # relay and console commands
+        return int(args.func(args))
+    config = build_config(args.data_dir, relay_url=getattr(args, "relay", None),
+                          trust_file=getattr(args, "trust", None))
     handler: Callable[[argparse.Namespace, AppConfig], int] = args.handler
     try:
         return handler(args, config)
@@ -135,6 +141,39 @@ def _describe(exc: Exception) -> str:
     if isinstance(exc, PasscodeRejectedError):
         return _("That passcode cannot be used. Choose another one.")
     return _("The vault could not be created.")
+
+
+# --- brolly app ------------------------------------------------------------------------------
+
+def _register_app(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    app = commands.add_parser("app", help=_("run the Brolly app"))
+    app.add_argument("--relay", metavar="URL", help=_("the organisation's relay"))
+    app.add_argument("--trust", metavar="FILE",
+                     help=_("the organisation's trust file (default: the shipped one)"))
+    app.add_argument("--port", type=int, default=8550, help=_("port of the local web app"))
+    app.add_argument("--web", action="store_true",
+                     help=_("serve as a local web app on 127.0.0.1 (always, where the Flet "
+                            "desktop client is not installed)"))
+    app.set_defaults(handler=_run_app)
+
+
+def _run_app(args: argparse.Namespace, config: AppConfig) -> int:
+    from app.ui.main import run
+
+    _say(_("Brolly is running at http://127.0.0.1:%(port)d/ (stop it with Ctrl+C).")
+         % {"port": args.port})
+    run(config, port=args.port, web=args.web or importlib.util.find_spec("flet_desktop") is None)
+    return EXIT_OK
+
+
+def _register_servers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """The relay and the organisation console live in server_stub/; they are imported only
+    when the server extra is installed (a phone build does not carry FastAPI)."""
+    try:
+        from server_stub.relay.cli import register as register_relay
+    except ImportError:
+        return
+    register_relay(commands)
 
 
 # --- brolly demo -----------------------------------------------------------------------------

@@ -1,0 +1,85 @@
+"""Everything that exists while the vault is unlocked, wired together once.
+
+The UI creates a PhoneSession after a successful unlock and closes it on lock; nothing
+that reads the vault outlives it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from app.config import AppConfig
+from app.core.areas import AreaTaxonomy
+from app.services.alerts import ALERTS, AlertsService
+from app.services.directory import Directory, DirectoryService
+from app.services.reporting import ReportingService
+from app.services.settings import SettingsStore
+from app.vault.feeds import FeedStore
+from app.vault.outbox import OutboxStore
+from app.vault.reports import ReportStore
+from app.vault.vault import Vault
+from sync.engine import FeedName, SyncEngine, SyncStatus
+from sync.feeds import FeedSync
+from sync.protocol.trust import Trust
+from sync.relay_api import RelayApi
+from sync.sender import Sender
+from sync.transport import TransportConfig, make_http_client
+
+DIRECTORY = ("directory", "uk")
+
+
+class PhoneSession:
+    def __init__(self, config: AppConfig, vault: Vault, trust: Trust, areas: AreaTaxonomy, *,
+                 on_status: Callable[[SyncStatus], None] | None = None) -> None:
+        self.config = config
+        self.vault = vault
+        self.trust = trust
+        self.areas = areas
+        self.settings = SettingsStore(vault)
+        self.reports = ReportStore(vault)
+        self.outbox = OutboxStore(vault)
+        self.feeds = FeedStore(vault)
+        self.alerts = AlertsService(self.feeds, trust.root)
+        self._directory = DirectoryService(self.feeds, trust.root, areas,
+                                           config.shipped_directory)
+        self.reporting = ReportingService(self.reports, self.outbox, self.settings, areas,
+                                          trust.report_public_key, wake=self._wake)
+        settings = self.settings.load()
+        self.relay_url = settings.relay_url or config.relay_url
+        self._http = None
+        self.engine: SyncEngine | None = None
+        if self.relay_url:  # without a relay, reports wait safely in the outbox
+            self._http = make_http_client(TransportConfig(self.relay_url, ca_file=config.ca_file,
+                                                          proxy=settings.proxy))
+            api = RelayApi(self._http)
+            sender = Sender(self.outbox, api, on_delivered=self.reporting.after_delivery)
+            self.engine = SyncEngine(self.outbox, sender, FeedSync(self.feeds, api, trust.root),
+                                     self.feed_names, on_status=on_status)
+
+    def directory(self) -> Directory:
+        return self._directory.load()
+
+    def regions(self) -> tuple[str, ...]:
+        """The feed regions covering the areas the user follows."""
+        return self.areas.feed_regions(self.settings.load().areas)
+
+    def feed_names(self) -> list[FeedName]:
+        return [(ALERTS, region) for region in self.regions()] + [DIRECTORY]
+
+    def start(self) -> None:
+        if self.engine is not None:
+            self.engine.start()
+
+    def sync_now(self) -> None:
+        if self.engine is not None:
+            self.engine.wake(feeds=True)
+
+    def close(self) -> None:
+        if self.engine is not None:
+            self.engine.stop()
+        if self._http is not None:
+            self._http.close()
+
+    def _wake(self) -> None:
+        if self.engine is not None:
+            self.engine.wake()

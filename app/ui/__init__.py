@@ -1,0 +1,1 @@
+"""The Flet user interface: thin views over app.services. The only package importing Flet."""

@@ -1,0 +1,102 @@
+"""My reports: drafts, waiting, sent (with the receipt) and rejected (why, fix, resend)."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from app.core.areas import AreaTaxonomy
+from app.services.reporting import ReportEntry
+from app.ui import format as fmt
+from app.ui import widgets
+from app.ui.screens.alert_views import incident_names
+from app.ui.shell import Ui
+from sync.protocol.outbox import OutboxState
+
+
+class MyReports:
+    def title(self, ui: Ui) -> str:
+        return ui._("My reports")
+
+    def build(self, ui: Ui) -> ft.Control:
+        entries = ui.session.reporting.entries()
+        if not entries:
+            return ft.Column([widgets.paragraph(ui._("You have no reports on this phone."))])
+        return ft.Column([_card(ui, entry) for entry in entries], spacing=12,
+                         scroll=ft.ScrollMode.AUTO)
+
+
+def _card(ui: Ui, entry: ReportEntry) -> ft.Control:
+    from app.ui.screens.wizard import ReportWizard
+
+    stored, item = entry.stored, entry.delivery
+    lines: list[ft.Control] = []
+    if stored is not None:
+        report = stored.report
+        what = incident_names(ui, tuple(t.value for t in report.incident_types)) or ui._(
+            "Report")
+        where = _area(ui.app.areas, report.area_code, ui)
+        when = fmt.day(ui, report.date) if report.date else ui._("date not set")
+        lines.append(widgets.subheading(what))
+        lines.append(widgets.paragraph(ui._("%(date)s · %(place)s") % {"date": when,
+                                                                       "place": where}))
+    lines.append(widgets.paragraph(_state_text(ui, entry)))
+    buttons: list[ft.Control] = []
+    if item is None and stored is not None:
+        buttons.append(widgets.primary(ui._("Continue this draft"), lambda _e: ui.go(
+            ReportWizard(stored.id, stored.report, stored.step))))
+    if item is not None and item.state is OutboxState.REJECTED:
+        buttons.append(widgets.primary(ui._("Fix and send again"),
+                                       lambda _e: _reopen(ui, item.id)))
+    if stored is not None:
+        buttons.append(widgets.secondary(ui._("Delete"), lambda _e: _delete(ui, stored.id),
+                                         icon=ft.Icons.DELETE))
+    lines.append(ft.Row(buttons, wrap=True))
+    return ft.Card(ft.Container(ft.Column(lines, spacing=6), padding=12))
+
+
+def _state_text(ui: Ui, entry: ReportEntry) -> str:
+    item = entry.delivery
+    if item is None:
+        return ui._("Draft: not sent yet.")
+    if item.state is OutboxState.DELIVERED:
+        receipt = item.receipt or {}
+        return ui._("Sent. Receipt %(id)s, received %(day)s.") % {
+            "id": str(receipt.get("id", ""))[:8], "day": receipt.get("received_day", "")}
+    if item.state is OutboxState.REJECTED:
+        return rejection_text(ui, item.last_error)
+    return ui._("Waiting to be sent. It will go when there is a connection.")
+
+
+def rejection_text(ui: Ui, code: str | None) -> str:
+    if code == "too_large":
+        return ui._("Not accepted: this report is too long to send. Shorten the description "
+                    "and send it again.")
+    return ui._("Not accepted by the service. Open it, check the details and send it again.")
+
+
+def _reopen(ui: Ui, item_id: str) -> None:
+    from app.ui.screens.wizard import ReportWizard
+
+    report_id = ui.session.reporting.reopen_rejected(item_id)
+    stored = ui.session.reports.get(report_id)
+    ui.go(ReportWizard(stored.id, stored.report, stored.step))
+
+
+def _delete(ui: Ui, report_id: str) -> None:
+    def confirmed(_event: object) -> None:
+        ui.page.pop_dialog()
+        ui.session.reporting.delete(report_id)
+        ui.refresh()
+
+    ui.page.show_dialog(ft.AlertDialog(
+        title=ft.Text(ui._("Delete this report?")),
+        content=ft.Text(ui._("It will be removed from this phone. A report that was already "
+                             "sent stays with the organisation.")),
+        actions=[ft.TextButton(ui._("Cancel"), on_click=lambda _e: ui.page.pop_dialog()),
+                 ft.TextButton(ui._("Delete it"), on_click=confirmed)]))
+
+
+def _area(areas: AreaTaxonomy, code: str | None, ui: Ui) -> str:
+    if code is None or code not in areas:
+        return ui._("place not set")
+    return ui._(areas.get(code).name)

@@ -1,0 +1,222 @@
+"""One Shell per browser page: navigation, language, quick exit, auto-lock.
+
+Screens are small objects with ``title(ui)`` and ``build(ui)``; the shell draws a header
+with the screen's title, a back button and the "Quick exit" control on every screen but
+the cover, and puts the screen's controls below it.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import flet as ft
+
+from app import i18n
+from app.services.phone import PhoneApp
+from app.services.session import PhoneSession
+from app.ui import widgets
+from sync.engine import SyncStatus
+
+APP_TITLE = "Brolly"
+_IDLE_CHECK_SECONDS = 5.0
+
+
+class Screen(Protocol):
+    def title(self, ui: Ui) -> str: ...
+
+    def build(self, ui: Ui) -> ft.Control: ...
+
+
+class Ui:
+    def __init__(self, page: ft.Page, app: PhoneApp) -> None:
+        self.page = page
+        self.app = app
+        self.language: str | None = None
+        self._translation = i18n.translation(None)
+        self._stack: list[Screen] = []
+        self._last_touch = time.monotonic()
+        self._closed = threading.Event()
+        self.notice: str | None = None
+
+    # --- translation -------------------------------------------------------------------------
+
+    def _(self, message: str) -> str:
+        return self._translation.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._translation.ngettext(singular, plural, n)
+
+    def set_language(self, code: str | None, *, remember: bool = True) -> None:
+        self.language = code
+        self._translation = i18n.translation(code)
+        if remember and self.app.session is not None:
+            self.app.session.settings.update(language=code)
+        self.refresh()
+
+    # --- navigation --------------------------------------------------------------------------
+
+    @property
+    def session(self) -> PhoneSession:
+        """The unlocked session; screens that need it are only shown while unlocked."""
+        if self.app.session is None:
+            raise RuntimeError("the vault is locked")
+        return self.app.session
+
+    def start(self) -> None:
+        self.page.title = APP_TITLE
+        self.page.theme_mode = ft.ThemeMode.SYSTEM
+        self.page.theme = ft.Theme(color_scheme_seed=ft.Colors.RED_900)
+        self.page.dark_theme = ft.Theme(color_scheme_seed=ft.Colors.RED_900)
+        self.page.padding = 0
+        self.page.on_keyboard_event = self._on_key
+        self.page.on_app_lifecycle_state_change = self._on_lifecycle
+        self.page.on_disconnect = self._on_disconnect
+        self.app.add_status_listener(self._on_status)
+        threading.Thread(target=self._idle_watch, name="brolly-autolock", daemon=True).start()
+        # A new window never inherits an unlocked app: it starts at the lock screen.
+        self.app.lock()
+        self.show_start()
+
+    def show_start(self) -> None:
+        from app.ui.screens.first_run import FirstRun
+        from app.ui.screens.lock import LockScreen
+
+        self.reset(FirstRun() if self.app.first_run else LockScreen())
+
+    def reset(self, screen: Screen) -> None:
+        self._stack = [screen]
+        self.refresh()
+
+    def go(self, screen: Screen) -> None:
+        self.touch()
+        self._stack.append(screen)
+        self.refresh()
+
+    def back(self, _event: Any = None) -> None:
+        self.touch()
+        if len(self._stack) > 1:
+            self._stack.pop()
+        self.refresh()
+
+    def replace(self, screen: Screen) -> None:
+        self._stack[-1] = screen
+        self.refresh()
+
+    def refresh(self) -> None:
+        screen = self._stack[-1]
+        body = screen.build(self)
+        from app.ui.screens.cover import Cover
+
+        self.page.title = self._("Calculator") if isinstance(screen, Cover) else APP_TITLE
+        self.page.controls.clear()
+        if isinstance(screen, Cover):
+            self.page.add(ft.SafeArea(body, expand=True))
+        else:
+            self.page.add(ft.SafeArea(ft.Column([self._header(screen), self._notice(), ft.Container(
+                body, padding=ft.Padding.symmetric(horizontal=16, vertical=8), expand=True)],
+                spacing=0, expand=True), expand=True))
+        self.page.update()
+
+    def toast(self, message: str) -> None:
+        self.page.show_dialog(ft.SnackBar(ft.Text(message)))
+
+    # --- safety ------------------------------------------------------------------------------
+
+    def quick_exit(self, _event: Any = None) -> None:
+        """Lock at once and show the neutral cover; getting back needs the passcode."""
+        from app.ui.screens.cover import Cover
+
+        self.app.lock()
+        self.notice = None
+        self.reset(Cover())
+
+    def lock(self) -> None:
+        from app.ui.screens.lock import LockScreen
+
+        self.app.lock()
+        self.notice = None
+        self.reset(LockScreen())
+
+    def touch(self) -> None:
+        self._last_touch = time.monotonic()
+
+    def run_slow(self, work: Callable[[], Any], done: Callable[[Any], None],
+                 failed: Callable[[Exception], None]) -> None:
+        """Run ``work`` off the UI thread, then ``done(result)`` or ``failed(error)``."""
+        def runner() -> None:
+            try:
+                result = work()
+            except Exception as exc:  # noqa: BLE001 - handed to the screen to word it
+                self._on_loop(functools.partial(failed, exc))
+                return
+            self._on_loop(functools.partial(done, result))
+        threading.Thread(target=runner, daemon=True).start()
+
+    # --- internals ---------------------------------------------------------------------------
+
+    def _header(self, screen: Screen) -> ft.Control:
+        back: list[ft.Control] = []
+        if len(self._stack) > 1:
+            back = [ft.TextButton(self._("Back"), icon=ft.Icons.ARROW_BACK, on_click=self.back,
+                                  height=widgets.TOUCH)]
+        exit_button = ft.FilledButton(
+            self._("Quick exit"), icon=ft.Icons.EXIT_TO_APP, on_click=self.quick_exit,
+            height=widgets.TOUCH, style=ft.ButtonStyle(bgcolor=ft.Colors.ERROR,
+                                                       color=ft.Colors.ON_ERROR))
+        title = ft.Text(screen.title(self), theme_style=ft.TextThemeStyle.TITLE_LARGE,
+                        weight=ft.FontWeight.BOLD, expand=True, no_wrap=False)
+        return ft.Container(ft.Row([*back, title, exit_button], spacing=8),
+                            padding=ft.Padding.symmetric(horizontal=12, vertical=8),
+                            bgcolor=ft.Colors.SURFACE_CONTAINER)
+
+    def _notice(self) -> ft.Control:
+        if self.notice is None:
+            return ft.Container()
+        return ft.Container(widgets.banner(self.notice), padding=ft.Padding.only(
+            left=16, right=16, top=8))
+
+    def _on_disconnect(self, _event: Any) -> None:
+        self._closed.set()
+        self.app.remove_status_listener(self._on_status)
+
+    def _on_key(self, event: ft.KeyboardEvent) -> None:
+        if event.key == "Escape":
+            self.quick_exit()
+        else:
+            self.touch()
+
+    def _on_lifecycle(self, event: ft.AppLifecycleStateChangeEvent) -> None:
+        if event.state in (ft.AppLifecycleState.HIDE, ft.AppLifecycleState.PAUSE) \
+                and self.app.unlocked:
+            self.lock()
+
+    def _idle_watch(self) -> None:
+        while not self._closed.wait(_IDLE_CHECK_SECONDS):
+            session = self.app.session
+            if session is None:
+                continue
+            minutes = session.settings.load().auto_lock_minutes or 5
+            if time.monotonic() - self._last_touch > minutes * 60:
+                self._on_loop(self.lock)
+
+    def _on_status(self, status: SyncStatus) -> None:
+        new = sum(len(r.new_item_ids) for r in status.feed_results if r.kind == "alerts")
+        if not new:
+            return
+        # Never the content of a warning in a notice: only that there are new ones.
+        self.notice = self.ngettext("There is %(count)d new warning for your areas.",
+                                    "There are %(count)d new warnings for your areas.",
+                                    new) % {"count": new}
+        self._on_loop(self.refresh)
+
+    def _on_loop(self, action: Callable[[], None]) -> None:
+        async def run() -> None:
+            action()
+        try:
+            self.page.run_task(run)
+        except RuntimeError:  # the page is gone
+            return
