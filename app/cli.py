@@ -12,6 +12,7 @@ import importlib.util
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from app import i18n
 from app.config import AppConfig, build_config
@@ -170,24 +171,35 @@ def _register_servers(commands: argparse._SubParsersAction) -> None:  # type: ig
     """The relay and the organisation console live in server_stub/; they are imported only
     when the server extra is installed (a phone build does not carry FastAPI)."""
     try:
+        from server_stub.console.cli import register as register_console
         from server_stub.relay.cli import register as register_relay
     except ImportError:
         return
     register_relay(commands)
+    register_console(commands)
 
 
 # --- brolly demo -----------------------------------------------------------------------------
 
 def _register_demo(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    demo = commands.add_parser("demo", help=_("try Brolly with throwaway data"))
+    demo = commands.add_parser("demo", help=_("the relay, the console and the app, with "
+                                              "throwaway keys and DEMO data"))
     demo.add_argument("--dir", default="demo-data", help=_("where the throwaway data goes"))
+    demo.add_argument("--port", type=int, default=8550, help=_("port of the app"))
+    demo.add_argument("--relay-port", type=int, default=8080, help=_("port of the relay"))
+    demo.add_argument("--no-app", action="store_true",
+                      help=_("set up and check the organisation and relay, then stop"))
     demo.set_defaults(handler=_run_demo)
 
 
 def _run_demo(args: argparse.Namespace, config: AppConfig) -> int:
-    from app.demo import run_demo
-
-    return run_demo(args, _say)
+    try:
+        from server_stub.demo import run_demo
+    except ImportError:
+        _say(_("The demo needs the server parts: pip install -e '.[server]'"))
+        return EXIT_USAGE
+    return run_demo(Path(args.dir).resolve(), _say, app_port=args.port,
+                    relay_port=args.relay_port, with_app=not args.no_app)
 
 
 # --- terminal input and output ---------------------------------------------------------------

@@ -85,6 +85,11 @@ class ReportingService:
             self._outbox.delete(item.id)
         self._reports.delete(report_id)
 
+    def send_waiting_now(self) -> None:
+        """Skip the backoff (and any chosen random delay) of everything waiting."""
+        self._outbox.retry_waiting_now()
+        self._wake()
+
     def after_delivery(self, item: OutboxItem) -> None:
         """Called by the sync engine: keep or delete the local copy, as the user chose."""
         if item.report_id is not None and not self._settings.load().keep_sent_reports:

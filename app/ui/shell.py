@@ -205,13 +205,17 @@ class Ui:
 
     def _on_status(self, status: SyncStatus) -> None:
         new = sum(len(r.new_item_ids) for r in status.feed_results if r.kind == "alerts")
-        if not new:
-            return
-        # Never the content of a warning in a notice: only that there are new ones.
-        self.notice = self.ngettext("There is %(count)d new warning for your areas.",
-                                    "There are %(count)d new warnings for your areas.",
-                                    new) % {"count": new}
-        self._on_loop(self.refresh)
+        if new:
+            # Never the content of a warning in a notice: only that there are new ones.
+            self.notice = self.ngettext("There is %(count)d new warning for your areas.",
+                                        "There are %(count)d new warnings for your areas.",
+                                        new) % {"count": new}
+        if new or getattr(self._stack[-1], "live", False):
+            self._on_loop(self._refresh_if_unlocked)
+
+    def _refresh_if_unlocked(self) -> None:
+        if self.app.unlocked and (self.notice or getattr(self._stack[-1], "live", False)):
+            self.refresh()
 
     def _on_loop(self, action: Callable[[], None]) -> None:
         async def run() -> None:

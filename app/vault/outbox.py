@@ -108,6 +108,13 @@ class OutboxStore:
                  new_envelope, new_key, _now(), item_id))
         return self.get(item_id)
 
+    def retry_waiting_now(self) -> int:
+        """Clear the backoff of every waiting item (the user asked to send now)."""
+        with self._vault.transaction() as conn:
+            cursor = conn.execute("UPDATE outbox SET not_before = NULL WHERE state = ?",
+                                  (OutboxState.WAITING.value,))
+            return int(cursor.rowcount)
+
     def recover_after_restart(self) -> int:
         """Items caught SENDING when the app stopped go back to WAITING; returns how many."""
         with self._vault.transaction() as conn:

@@ -24,35 +24,27 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import phonenumbers
-from phonenumbers import PhoneNumberFormat, shortnumberinfo
-
 from app.core.areas import AreaTaxonomy
 from server_stub.console.errors import DirectoryError
+from sync.protocol import directory as protocol_directory
+from sync.protocol.directory import (
+    HELP_KINDS,
+    MAX_SERVICES,
+    check_object,
+    check_text,
+    service_from_item,
+)
 
 DIRECTORY_FORMAT = 1
-HELP_KINDS = ("sex_worker_support", "sexual_health", "violence_support", "housing", "legal",
-              "police", "emergency")
-DIALLING_REGION = "GB"
-MAX_SERVICES = 1000
-
-_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
-_CODE = re.compile(r"[A-Z][A-Z0-9]{1,31}")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_WEBSITE = re.compile(r"https://[A-Za-z0-9.-]+(?:/[A-Za-z0-9._~/%+-]*)?")
-_SHORT = re.compile(r"[0-9]{2,6}")
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
-
 _TOP_KEYS = frozenset({"format", "reviewed", "services"})
 _REVIEWED_KEYS = frozenset({"source", "date", "note"})
-_REQUIRED = frozenset({"id", "name", "areas", "help", "phones", "description"})
-_OPTIONAL = frozenset({"code", "website"})
-_PHONE_KEYS = frozenset({"label", "display"})
+
+__all__ = ["HELP_KINDS", "Directory", "load_directory", "parse_directory"]
 
 
 @dataclass(frozen=True)
@@ -95,94 +87,28 @@ def parse_directory(document: Any, areas: AreaTaxonomy) -> Directory:
 
 
 def check_service(value: Any, areas: AreaTaxonomy) -> dict[str, Any]:
-    """One service, checked; returned unchanged (it is the bundle item)."""
-    service = _object(value, _REQUIRED, _OPTIONAL, "service")
-    what = f"service {service.get('id')!r}" if isinstance(service.get("id"), str) else "service"
-    _match(service["id"], _ID, f"{what} id")
-    _text(service["name"], f"{what} name", 100)
-    _text(service["description"], f"{what} description", 600)
-    if "code" in service:
-        _match(service["code"], _CODE, f"{what} code")
-    if "website" in service:
-        _match(service["website"], _WEBSITE, f"{what} website")
-    _codes(service["areas"], f"{what} areas", lambda code: code in areas)
-    _codes(service["help"], f"{what} help", lambda kind: kind in HELP_KINDS)
-    phones = service["phones"]
-    if not isinstance(phones, list) or not 1 <= len(phones) <= 8:
-        raise DirectoryError(f"{what} phones must be a list of 1 to 8")
-    for phone in phones:
-        check_phone(phone, what)
-    return service
-
-
-def check_phone(value: Any, what: str) -> None:
-    """A phone entry: a valid E.164 number that ``display`` dials too, or a UK short code."""
-    if not isinstance(value, dict) or len(set(value) & {"e164", "short_code"}) != 1:
-        raise DirectoryError(f"{what} phone needs exactly one of e164 and short_code")
-    number_key = "e164" if "e164" in value else "short_code"
-    phone = _object(value, _PHONE_KEYS | {number_key}, frozenset(), f"{what} phone")
-    _text(phone["label"], f"{what} phone label", 60)
-    _text(phone["display"], f"{what} phone display", 30)
-    if number_key == "short_code":
-        _check_short_code(phone["short_code"], phone["display"], what)
-    else:
-        _check_e164(phone["e164"], phone["display"], what)
-
-
-def _check_e164(e164: Any, display: str, what: str) -> None:
-    if not isinstance(e164, str) or e164 != _as_e164(e164, None):
-        raise DirectoryError(f"{what} phone e164 is not a valid number in E.164 form")
-    if _as_e164(display, DIALLING_REGION) != e164:
-        raise DirectoryError(f"{what} phone display does not dial its e164 number")
-
-
-def _check_short_code(code: Any, display: str, what: str) -> None:
-    if not isinstance(code, str) or not _SHORT.fullmatch(code) or display != code:
-        raise DirectoryError(f"{what} phone short_code must be digits, shown as they are")
-    number = phonenumbers.parse(code, DIALLING_REGION)
-    if not shortnumberinfo.is_valid_short_number_for_region(number, DIALLING_REGION):
-        raise DirectoryError(f"{what} phone short_code is not a UK short number")
-
-
-def _as_e164(text: str, region: str | None) -> str | None:
+    """One service, checked by the protocol's item schema; returned unchanged (it is the
+    bundle item, exactly as the app will read it)."""
     try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+        service_from_item(value, lambda code: code in areas)
+    except protocol_directory.DirectoryError as exc:
+        raise DirectoryError(str(exc)) from None
+    return dict(value)
 
 
 def _object(value: Any, required: frozenset[str], optional: frozenset[str],
             what: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise DirectoryError(f"{what} must be an object")
-    missing, unknown = required - set(value), set(value) - required - optional
-    if missing or unknown:
-        raise DirectoryError(f"{what} is missing {sorted(missing)} or has unknown "
-                             f"{sorted(unknown)}")
-    return value
+    try:
+        return check_object(value, required, optional, what)
+    except protocol_directory.DirectoryError as exc:
+        raise DirectoryError(str(exc)) from None
 
 
 def _text(value: Any, what: str, limit: int) -> None:
-    if not isinstance(value, str) or not value.strip() or len(value) > limit:
-        raise DirectoryError(f"{what} must be text of 1 to {limit} characters")
-    if _UNSAFE.search(value) or value != value.strip():
-        raise DirectoryError(f"{what} has control characters or surrounding spaces")
-
-
-def _match(value: Any, pattern: re.Pattern[str], what: str) -> None:
-    if not isinstance(value, str) or not pattern.fullmatch(value):
-        raise DirectoryError(f"{what} is not well formed")
-
-
-def _codes(value: Any, what: str, known: Callable[[str], bool]) -> None:
-    if not isinstance(value, list) or not value or len(value) != len(set(map(str, value))):
-        raise DirectoryError(f"{what} must be a non-empty list without repeats")
-    for code in value:
-        if not isinstance(code, str) or not known(code):
-            raise DirectoryError(f"{what} has an unknown code")
+    try:
+        check_text(value, what, limit)
+    except protocol_directory.DirectoryError as exc:
+        raise DirectoryError(str(exc)) from None
 
 
 def _unique(values: list[str], what: str) -> None:

@@ -93,11 +93,11 @@ def services_in(bundle: Bundle, known_area: Callable[[str], bool] = lambda _code
 
 def service_from_item(value: Any, known_area: Callable[[str], bool] = lambda _code: True
                       ) -> Service:
-    item = _object(value, _REQUIRED, _OPTIONAL, "service")
+    item = check_object(value, _REQUIRED, _OPTIONAL, "service")
     what = f"service {item.get('id')!r}" if isinstance(item.get("id"), str) else "service"
     _match(item["id"], _ID, f"{what} id")
-    _text(item["name"], f"{what} name", 100)
-    _text(item["description"], f"{what} description", 600)
+    check_text(item["name"], f"{what} name", 100)
+    check_text(item["description"], f"{what} description", 600)
     if "code" in item:
         _match(item["code"], _CODE, f"{what} code")
     if "website" in item:
@@ -119,9 +119,9 @@ def phone_from_item(value: Any, what: str) -> ServicePhone:
     if not isinstance(value, dict) or len(set(value) & {"e164", "short_code"}) != 1:
         raise DirectoryError(f"{what} phone needs exactly one of e164 and short_code")
     number_key = "e164" if "e164" in value else "short_code"
-    phone = _object(value, _PHONE_KEYS | {number_key}, frozenset(), f"{what} phone")
-    _text(phone["label"], f"{what} phone label", 60)
-    _text(phone["display"], f"{what} phone display", 30)
+    phone = check_object(value, _PHONE_KEYS | {number_key}, frozenset(), f"{what} phone")
+    check_text(phone["label"], f"{what} phone label", 60)
+    check_text(phone["display"], f"{what} phone display", 30)
     if number_key == "short_code":
         _check_short_code(phone["short_code"], phone["display"], what)
     else:
@@ -154,7 +154,7 @@ def _as_e164(text: str, region: str | None) -> str | None:
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
 
 
-def _object(value: Any, required: frozenset[str], optional: frozenset[str],
+def check_object(value: Any, required: frozenset[str], optional: frozenset[str],
             what: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise DirectoryError(f"{what} must be an object")
@@ -165,7 +165,7 @@ def _object(value: Any, required: frozenset[str], optional: frozenset[str],
     return value
 
 
-def _text(value: Any, what: str, limit: int) -> None:
+def check_text(value: Any, what: str, limit: int) -> None:
     if not isinstance(value, str) or not value.strip() or len(value) > limit:
         raise DirectoryError(f"{what} must be text of 1 to {limit} characters")
     if _UNSAFE.search(value) or value != value.strip():

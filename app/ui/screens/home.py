@@ -15,6 +15,8 @@ _PREVIEW = 3
 
 
 class Home:
+    live = True  # redrawn when the sync engine reports progress
+
     def title(self, ui: Ui) -> str:
         return ui._("Brolly")
 

@@ -14,6 +14,8 @@ from sync.protocol.outbox import OutboxState
 
 
 class MyReports:
+    live = True  # redrawn when the sync engine reports progress
+
     def title(self, ui: Ui) -> str:
         return ui._("My reports")
 
@@ -21,7 +23,11 @@ class MyReports:
         entries = ui.session.reporting.entries()
         if not entries:
             return ft.Column([widgets.paragraph(ui._("You have no reports on this phone."))])
-        return ft.Column([_card(ui, entry) for entry in entries], spacing=12,
+        waiting = any(e.delivery is not None and e.delivery.state in (
+            OutboxState.WAITING, OutboxState.SENDING) for e in entries)
+        send_now = [widgets.secondary(ui._("Try sending now"), lambda _e: _send_now(ui),
+                                      icon=ft.Icons.SEND)] if waiting else []
+        return ft.Column([*send_now, *(_card(ui, entry) for entry in entries)], spacing=12,
                          scroll=ft.ScrollMode.AUTO)
 
 
@@ -72,6 +78,11 @@ def rejection_text(ui: Ui, code: str | None) -> str:
         return ui._("Not accepted: this report is too long to send. Shorten the description "
                     "and send it again.")
     return ui._("Not accepted by the service. Open it, check the details and send it again.")
+
+
+def _send_now(ui: Ui) -> None:
+    ui.session.reporting.send_waiting_now()
+    ui.toast(ui._("Trying to send now…"))
 
 
 def _reopen(ui: Ui, item_id: str) -> None:
