@@ -69,9 +69,10 @@ class AreaPicker:
 
     def _draw_selected(self) -> None:
         self.selected.controls = [
-            ft.Row([ft.Icon(ft.Icons.CHECK_CIRCLE, color=ft.Colors.PRIMARY),
-                    ft.Text(self.name(code), expand=True),
-                    ft.TextButton(self.ui._("Remove %(area)s") % {"area": self.name(code)},
-                                  on_click=lambda _e, c=code: self._remove(c),
-                                  height=widgets.TOUCH)])
+            ft.Column([
+                ft.Row([ft.Icon(ft.Icons.CHECK_CIRCLE, color=ft.Colors.PRIMARY),
+                        ft.Text(self.name(code), expand=True)]),
+                ft.TextButton(self.ui._("Remove %(area)s") % {"area": self.name(code)},
+                              on_click=lambda _e, c=code: self._remove(c),
+                              height=widgets.TOUCH)], spacing=0)
             for code in self.chosen]

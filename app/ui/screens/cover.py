@@ -27,8 +27,7 @@ class Cover:
         return ui._("Calculator")
 
     def build(self, ui: Ui) -> ft.Control:
-        screen = ft.Text(self.display or "0", size=40, text_align=ft.TextAlign.RIGHT,
-                         semantics_label=ui._("Result"))
+        screen = ft.Text(self.display or "0", size=40, text_align=ft.TextAlign.RIGHT)
 
         def press(key: str) -> None:
             if key == "C":
