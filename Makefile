@@ -8,7 +8,7 @@ PG_URL := postgresql+psycopg://postgres@127.0.0.1:5432/test
 # The relay's storage tests also run on PostgreSQL when a server answers here.
 PG_UP  := $(shell $(PYTHON) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null && echo yes)
 
-.PHONY: demo test lint browser clean
+.PHONY: demo test lint browser screenshots clean
 
 demo: $(VENV)/.app
 	$(BIN)/brolly demo
@@ -31,6 +31,10 @@ $(VENV)/.app: pyproject.toml | $(BIN)/python
 $(VENV)/.dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[server,dev]'
 	touch $@ $(VENV)/.app
+
+# Regenerates docs/screenshots/ (each main screen at phone size, in Chromium).
+screenshots: $(VENV)/.dev browser
+	$(BIN)/python -m tools.screenshots
 
 # The browser tests drive Debian's Chromium; Playwright's own browser download cannot work offline.
 browser:

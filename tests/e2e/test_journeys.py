@@ -67,6 +67,8 @@ def test_a_report_filed_while_the_relay_is_down_is_sent_when_it_returns(
 
 def test_checking_a_number_with_and_without_a_warning(phone: PhoneDriver) -> None:
     phone.first_run(PASSCODE)
+    # The warnings for the chosen area arrive in the background after set-up
+    phone.wait_for_text("Warnings last updated", timeout=60)
     phone.tap("Check a number")
     # A number in a published warning, typed the way people type it
     phone.type_into("Phone number, number plate, email or username", DEMO_PHONE)

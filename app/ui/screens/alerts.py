@@ -33,6 +33,7 @@ class AlertsScreen:
         seen = session.settings.seen_alerts()
         tiles = [alert_tile(ui, a, unread=a.id not in seen) for a in shown]
         session.settings.mark_alerts_seen({a.id for a in shown})
+        ui.notice = None  # the new warnings are being looked at
 
         def pick(event: Any) -> None:
             self.area = event.control.value or ALL
