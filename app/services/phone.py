@@ -33,6 +33,7 @@ class PhoneApp:
         self.session: PhoneSession | None = None
         self._mutex = threading.RLock()
         self._status_listeners: list[Callable[[SyncStatus], None]] = []
+        self.last_status: SyncStatus | None = None
 
     @property
     def first_run(self) -> bool:
@@ -94,6 +95,7 @@ class PhoneApp:
         self.session.start()
 
     def _broadcast(self, status: SyncStatus) -> None:
+        self.last_status = status
         for listener in list(self._status_listeners):
             listener(status)
 

@@ -8,6 +8,7 @@ delivers it when it can.
 
 from __future__ import annotations
 
+import contextlib
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from app.core.report import Report
 from app.core.report_codec import report_to_bytes
 from app.core.validation import Problem, has_errors, validate
 from app.services.settings import SettingsStore
+from app.vault.errors import ReportNotFoundError
 from app.vault.outbox import OutboxStore
 from app.vault.reports import ReportStatus, ReportStore, StoredReport
 from sync.protocol.envelope import ReportPublicKey, new_idempotency_key, seal_report
@@ -36,6 +38,7 @@ class ReportingService:
     def __init__(self, reports: ReportStore, outbox: OutboxStore, settings: SettingsStore,
                  areas: AreaTaxonomy, recipient: ReportPublicKey, *,
                  wake: Callable[[], None] = lambda: None,
+                 zero_retention: Callable[[], bool] = lambda: False,
                  rng: random.Random | None = None) -> None:
         self._reports = reports
         self._outbox = outbox
@@ -43,6 +46,7 @@ class ReportingService:
         self._areas = areas
         self._recipient = recipient
         self._wake = wake
+        self._zero_retention = zero_retention
         self._rng = rng or random.SystemRandom()
 
     def save_draft(self, report: Report, *, report_id: str | None = None, step: int = 0) -> str:
@@ -51,14 +55,19 @@ class ReportingService:
     def problems(self, report: Report) -> list[Problem]:
         return validate(report, self._areas)
 
-    def send(self, report_id: str) -> list[Problem]:
-        """Queue the draft for delivery. Returns the problems that stop it (none: queued)."""
+    def send(self, report_id: str, *, reply_public_key: bytes | None = None) -> list[Problem]:
+        """Queue the draft for delivery. Returns the problems that stop it (none: queued).
+
+        With zero retention (outreach mode) the readable copy is deleted at once: only the
+        sealed envelope waits in the outbox."""
         stored = self._reports.get(report_id)
         problems = self.problems(stored.report)
         if has_errors(problems):
             return problems
-        envelope, key = self._seal(stored.report)
+        envelope, key = self._seal(stored.report, reply_public_key)
         self._outbox.enqueue(envelope, key, report_id=report_id, not_before=self._send_time())
+        if self._zero_retention():
+            self._reports.delete(report_id)
         self._wake()
         return []
 
@@ -91,9 +100,14 @@ class ReportingService:
         self._wake()
 
     def after_delivery(self, item: OutboxItem) -> None:
-        """Called by the sync engine: keep or delete the local copy, as the user chose."""
-        if item.report_id is not None and not self._settings.load().keep_sent_reports:
-            self._reports.delete(item.report_id)
+        """Called by the sync engine: keep or delete the local copy, as the user chose; in
+        outreach mode nothing of a delivered report stays, not even its sealed envelope."""
+        if self._zero_retention():
+            self._outbox.delete(item.id)
+        keep = self._settings.load().keep_sent_reports and not self._zero_retention()
+        if item.report_id is not None and not keep:
+            with contextlib.suppress(ReportNotFoundError):
+                self._reports.delete(item.report_id)
 
     def entries(self) -> list[ReportEntry]:
         """Drafts and sent reports, most recently changed first."""
@@ -108,9 +122,12 @@ class ReportingService:
                 entries.append(ReportEntry(None, item))
         return entries
 
-    def _seal(self, report: Report) -> tuple[bytes, str]:
+    def _seal(self, report: Report, reply_public_key: bytes | None = None
+              ) -> tuple[bytes, str]:
         key = new_idempotency_key()
-        return seal_report(report_to_bytes(report), self._recipient, key), key
+        envelope = seal_report(report_to_bytes(report), self._recipient, key,
+                               reply_public_key=reply_public_key)
+        return envelope, key
 
     def _send_time(self) -> datetime | None:
         minutes = self._settings.load().send_delay_minutes

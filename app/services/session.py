@@ -12,6 +12,7 @@ from app.config import AppConfig
 from app.core.areas import AreaTaxonomy
 from app.services.alerts import ALERTS, AlertsService
 from app.services.directory import Directory, DirectoryService
+from app.services.outreach import OutreachService
 from app.services.reporting import ReportingService
 from app.services.settings import SettingsStore
 from app.vault.feeds import FeedStore
@@ -42,8 +43,10 @@ class PhoneSession:
         self.alerts = AlertsService(self.feeds, trust.root)
         self._directory = DirectoryService(self.feeds, trust.root, areas,
                                            config.shipped_directory)
+        self.outreach = OutreachService(vault, self.reports, self.directory, kdf=config.kdf)
         self.reporting = ReportingService(self.reports, self.outbox, self.settings, areas,
-                                          trust.report_public_key, wake=self._wake)
+                                          trust.report_public_key, wake=self._wake,
+                                          zero_retention=lambda: self.outreach.mode() is not None)
         settings = self.settings.load()
         self.relay_url = settings.relay_url or config.relay_url
         self._http = None
@@ -52,7 +55,8 @@ class PhoneSession:
             self._http = make_http_client(TransportConfig(self.relay_url, ca_file=config.ca_file,
                                                           proxy=settings.proxy))
             api = RelayApi(self._http)
-            sender = Sender(self.outbox, api, on_delivered=self.reporting.after_delivery)
+            sender = Sender(self.outbox, api, on_delivered=self.reporting.after_delivery,
+                            on_progress=self._pow_progress)
             self.engine = SyncEngine(self.outbox, sender, FeedSync(self.feeds, api, trust.root),
                                      self.feed_names, on_status=on_status)
 
@@ -67,6 +71,7 @@ class PhoneSession:
         return [(ALERTS, region) for region in self.regions()] + [DIRECTORY]
 
     def start(self) -> None:
+        self.outreach.sweep()  # drafts of sessions left open by a crash or a timeout
         if self.engine is not None:
             self.engine.start()
 
@@ -79,6 +84,10 @@ class PhoneSession:
             self.engine.stop()
         if self._http is not None:
             self._http.close()
+
+    def _pow_progress(self, item_id: str, attempts: int, expected: int) -> None:
+        if self.engine is not None:
+            self.engine.report_pow_progress(item_id, attempts, expected)
 
     def _wake(self) -> None:
         if self.engine is not None:

@@ -70,6 +70,12 @@ def _state_text(ui: Ui, entry: ReportEntry) -> str:
             "id": str(receipt.get("id", ""))[:8], "day": receipt.get("received_day", "")}
     if item.state is OutboxState.REJECTED:
         return rejection_text(ui, item.last_error)
+    status = ui.app.last_status
+    if item.state is OutboxState.SENDING and status and status.pow_progress and \
+            status.pow_progress[0] == item.id:
+        _, attempts, expected = status.pow_progress
+        percent = min(99, round(100 * attempts / max(expected, 1)))
+        return ui._("Sending: getting ready (%(percent)d%%).") % {"percent": percent}
     return ui._("Waiting to be sent. It will go when there is a connection.")
 
 
