@@ -46,6 +46,7 @@ class OutreachMode:
 @dataclass
 class Session:
     id: str
+    organisation_code: str
     started_at: datetime
     report_ids: list[str]
 
@@ -101,9 +102,10 @@ class OutreachService:
         self._vault.delete_setting(_SETTING)
 
     def start(self, passcode: str) -> Session:
-        if not self.passcode_ok(passcode):
+        mode = self.mode()
+        if mode is None or not self.passcode_ok(passcode):
             raise OutreachError("wrong_passcode")
-        session = Session(secrets.token_hex(8), self._clock(), [])
+        session = Session(secrets.token_hex(8), mode.organisation_code, self._clock(), [])
         self._record(session)
         return session
 

@@ -30,6 +30,8 @@ class Home:
         from app.ui.screens.wizard import ReportWizard
 
         session = ui.session
+        if session.outreach.mode() is not None:
+            return _outreach_home(ui)
         settings = session.settings.load()
         snapshot = session.alerts.snapshot(session.regions())
         mine = for_areas(snapshot.alerts, settings.areas)
@@ -70,3 +72,30 @@ class Home:
             widgets.paragraph(fmt.data_age(ui, snapshot.freshness.data_as_of), muted=True),
             ft.Divider(), nav,
         ], spacing=12, scroll=ft.ScrollMode.AUTO)
+
+
+def _outreach_home(ui: Ui) -> ft.Control:
+    from app.ui.screens.check import CheckScreen
+    from app.ui.screens.directory import DirectoryScreen
+    from app.ui.screens.outreach import OutreachStart
+    from app.ui.screens.settings import SettingsScreen
+
+    session = ui.session
+    mode = session.outreach.mode()
+    assert mode is not None  # noqa: S101 - checked by the caller
+    waiting = len(session.outbox.items([OutboxState.WAITING, OutboxState.SENDING]))
+    return ft.Column([
+        widgets.banner(ui._("Outreach mode: %(organisation)s") % {
+            "organisation": mode.organisation_name}),
+        ft.Row([widgets.big_action(ui._("New report with someone"), ft.Icons.PERSON_ADD,
+                                   lambda _e: ui.go(OutreachStart()))]),
+        ft.Row([widgets.big_action(ui._("Check a number"), ft.Icons.SEARCH,
+                                   lambda _e: ui.go(CheckScreen()))]),
+        ft.Row([widgets.big_action(ui._("Support services"), ft.Icons.SUPPORT_AGENT,
+                                   lambda _e: ui.go(DirectoryScreen()))]),
+        widgets.paragraph(ui.ngettext(
+            "%(count)d sealed report is waiting for signal.",
+            "%(count)d sealed reports are waiting for signal.", waiting) % {"count": waiting}),
+        widgets.secondary(ui._("Settings"), lambda _e: ui.go(SettingsScreen()),
+                          icon=ft.Icons.SETTINGS),
+    ], spacing=12, scroll=ft.ScrollMode.AUTO)

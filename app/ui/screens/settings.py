@@ -9,6 +9,7 @@ import flet as ft
 from app.ui import widgets
 from app.ui.area_picker import AreaPicker
 from app.ui.screens.lock import language_picker
+from app.ui.screens.outreach import outreach_settings
 from app.ui.shell import Ui
 from app.vault.errors import PasscodeRejectedError, WrongPasscodeError
 
@@ -59,6 +60,7 @@ class SettingsScreen:
             widgets.subheading(ui._("Areas you work in")), picker.control,
             auto, delay, keep,
             *self._passcodes(ui), *self._network(ui),
+            *outreach_settings(ui, lambda message: self._say(ui, message)),
             widgets.subheading(ui._("Delete everything")),
             widgets.paragraph(ui._("Deletes every report, warning and setting from this phone. "
                                    "This cannot be undone.")),

@@ -7,10 +7,13 @@ import flet as ft
 
 from app.core.report import Report
 from app.core.validation import Problem, has_errors
+from app.core.vocab import SubmittedBy
+from app.services.outreach import Session
 from app.ui import format as fmt
 from app.ui import widgets
 from app.ui.screens import wizard_steps as steps
 from app.ui.screens.alert_views import incident_names
+from app.ui.screens.outreach import OutreachDone
 from app.ui.shell import Ui
 
 REVIEW = 5
@@ -18,9 +21,10 @@ REVIEW = 5
 
 class ReportWizard:
     def __init__(self, report_id: str | None = None, report: Report | None = None,
-                 step: int = 0) -> None:
+                 step: int = 0, session: Session | None = None) -> None:
         self.report_id = report_id
-        self.report = report or Report()
+        self.session = session  # an outreach session: the report is the person's, not ours
+        self.report = report or (Report() if session is None else _outreach_report(session))
         self.step = min(max(step, 0), REVIEW)
         self.memo: dict[str, str] = {}
         self.problems: list[Problem] = []
@@ -61,13 +65,16 @@ class ReportWizard:
             return steps.who(ui, self.report, self.problems, self.memo)
         if self.step == 3:
             return steps.contact_details(ui, self.report, self.problems)
-        return steps.wishes(ui, self.report, self.problems, _support_services(ui))
+        return steps.wishes(ui, self.report, self.problems, _support_services(ui),
+                            with_someone=self.session is not None)
 
     def _save(self, ui: Ui) -> None:
         if self._read is not None:
             self.report = self._read(self.report)
         self.report_id = ui.session.reporting.save_draft(self.report, report_id=self.report_id,
                                                          step=self.step)
+        if self.session is not None:
+            ui.session.outreach.track(self.session, self.report_id)
 
     def _move(self, ui: Ui, delta: int) -> None:
         ui.touch()
@@ -90,6 +97,9 @@ class ReportWizard:
         if problems:
             self.problems = problems
             ui.refresh()
+            return
+        if self.session is not None:
+            ui.replace(OutreachDone(self.session, None))
             return
         ui.replace(Queued())
 
@@ -139,6 +149,11 @@ class Queued:
                             icon=ft.Icons.HOME),
             widgets.secondary(ui._("My reports"), lambda _e: ui.reset(MyReports())),
         ], spacing=16)
+
+
+def _outreach_report(session: Session) -> Report:
+    return Report(submitted_by=SubmittedBy.OUTREACH,
+                  organisation_code=session.organisation_code)
 
 
 def _line(ui: Ui, label: str, value: str) -> ft.Control:

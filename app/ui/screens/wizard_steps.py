@@ -204,7 +204,7 @@ def contact_details(ui: Ui, report: Report, problems: list[Problem]) -> StepView
 
 
 def wishes(ui: Ui, report: Report, problems: list[Problem],
-           services: list[tuple[str, str]]) -> StepView:
+           services: list[tuple[str, str]], *, with_someone: bool = False) -> StepView:
     w = report.wishes
     warn = ft.Switch(label=ui._("Warn other sex workers. Your details are never shared, "
                                 "only a summary about the client."), value=w.warn_others)
@@ -225,8 +225,11 @@ def wishes(ui: Ui, report: Report, problems: list[Problem],
             police_report=bool(police.value), support_contact=bool(support.value),
             contact=contact.value or "", support_service=widgets.chosen(service)))
 
+    intro = ui._("Read each of these with the person. Their answers are recorded as theirs, "
+                 "and only what they switch on happens.") if with_someone else ui._(
+        "You choose. Only what you switch on happens.")
     return StepView(ui._("What do you want to happen?"), [
-        widgets.paragraph(ui._("You choose. Only what you switch on happens.")),
+        widgets.paragraph(intro),
         warn, intel, police, support, contact,
         *([widgets.banner(service_error, warning=True)] if service_error else []),
         service], read)
