@@ -75,6 +75,8 @@ class Ui:
         self.page.on_keyboard_event = self._on_key
         self.page.on_app_lifecycle_state_change = self._on_lifecycle
         self.page.on_disconnect = self._on_disconnect
+        self.page.on_error = lambda _e: self.toast(self._("Something went wrong. Your reports "
+                                                          "are safe."))
         self.app.add_status_listener(self._on_status)
         threading.Thread(target=self._idle_watch, name="brolly-autolock", daemon=True).start()
         # A new window never inherits an unlocked app: it starts at the lock screen.
@@ -108,7 +110,10 @@ class Ui:
 
     def refresh(self) -> None:
         screen = self._stack[-1]
-        body = screen.build(self)
+        try:
+            body = screen.build(self)
+        except Exception:  # noqa: BLE001 - never show a raw error: it could name details
+            body = self._something_went_wrong()
         from app.ui.screens.cover import Cover
 
         self.page.title = self._("Calculator") if isinstance(screen, Cover) else APP_TITLE
@@ -120,6 +125,19 @@ class Ui:
                 body, padding=ft.Padding.symmetric(horizontal=16, vertical=8), expand=True)],
                 spacing=0, expand=True), expand=True))
         self.page.update()
+
+    def _something_went_wrong(self) -> ft.Control:
+        return ft.Column([
+            widgets.banner(self._("Something went wrong on this screen. Your reports are "
+                                  "safe."), warning=True),
+            widgets.primary(self._("Back to home"), lambda _e: self.show_start()
+                            if not self.app.unlocked else self._home()),
+        ], spacing=12)
+
+    def _home(self) -> None:
+        from app.ui.screens.home import Home
+
+        self.reset(Home())
 
     def toast(self, message: str) -> None:
         self.page.show_dialog(ft.SnackBar(ft.Text(message)))
