@@ -46,6 +46,7 @@ class SyncEngine:
         self._clock = clock or (lambda: datetime.now(UTC))
         self._wake = threading.Event()
         self._stop = threading.Event()
+        self._feeds_requested = threading.Event()
         self._thread: threading.Thread | None = None
         self._status = SyncStatus()
         self._last_feed_poll: datetime | None = None
@@ -71,7 +72,7 @@ class SyncEngine:
 
     def wake(self, *, feeds: bool = False) -> None:
         if feeds:
-            self._last_feed_poll = None
+            self._feeds_requested.set()
         self._wake.set()
 
     def run_once(self, *, feeds: bool = True) -> tuple[DrainReport, list[FeedResult]]:
@@ -87,8 +88,13 @@ class SyncEngine:
     def _loop(self) -> None:
         while not self._stop.is_set():
             self._wake.clear()
+            # Taken before the pass starts: a request made during the pass is kept for the
+            # next one instead of being overwritten by this pass's finishing time.
+            feeds = self._feeds_requested.is_set() or self._feeds_due()
+            if feeds:
+                self._feeds_requested.clear()
             try:
-                self.run_once(feeds=self._feeds_due())
+                self.run_once(feeds=feeds)
             except Exception:  # noqa: BLE001 - the loop must survive; the next pass retries
                 self._publish(DrainReport(), [], online=False)
             self._wake.wait(self._seconds_until_next())
@@ -98,6 +104,8 @@ class SyncEngine:
         return last is None or (self._clock() - last).total_seconds() >= self._poll_seconds
 
     def _seconds_until_next(self) -> float:
+        if self._feeds_requested.is_set():
+            return 0.0
         wait = self._poll_seconds
         if self._last_feed_poll is not None:
             wait -= (self._clock() - self._last_feed_poll).total_seconds()

@@ -14,6 +14,7 @@ import httpx
 
 from sync.errors import AnswerTooLargeError, RelayAnswerError, RelayUnreachableError
 from sync.protocol.bundle import MAX_BUNDLE_BYTES
+from sync.protocol.codec import b64decode
 from sync.protocol.errors import MessageError
 from sync.protocol.messages import PowChallenge, Receipt, ReportSubmission
 
@@ -84,6 +85,19 @@ class RelayApi:
         if response.status_code != 200:
             raise RelayAnswerError(f"bundle request answered {response.status_code}")
         return BundleAnswer(200, response.content, response.headers.get("ETag"))
+
+    def replies(self, token: str) -> list[tuple[str, bytes, str]]:
+        """The sealed replies in a mailbox, as (id, sealed, day); an empty mailbox and an
+        unknown one look the same."""
+        response = self._request("GET", f"/v1/replies/{token}", limit=1024 * 1024)
+        if response.status_code != 200:
+            raise RelayAnswerError(f"replies request answered {response.status_code}")
+        try:
+            items = response.json()["replies"]
+            return [(str(i["id"]), b64decode(i["sealed"], "sealed", MessageError),
+                     str(i["day"])) for i in items]
+        except (ValueError, KeyError, TypeError, MessageError):
+            raise RelayAnswerError("replies are not in the protocol's shape") from None
 
     def _request(self, method: str, path: str, *, limit: int = 64 * 1024,
                  **kwargs: Any) -> _Answer:

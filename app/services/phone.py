@@ -12,7 +12,7 @@ from collections.abc import Callable
 from app.config import AppConfig
 from app.core.areas import AreaTaxonomy
 from app.services.session import PhoneSession
-from app.services.settings import Settings
+from app.services.settings import Settings, SettingsStore
 from app.vault.vault import Vault
 from sync.engine import SyncStatus
 from sync.protocol.errors import ProtocolError
@@ -49,10 +49,9 @@ class PhoneApp:
             self.vault.create(passcode)
             if duress:
                 self.vault.set_duress_passcode(duress)
+            # Settings first, so the first sync already knows the areas to fetch.
+            SettingsStore(self.vault).save(settings)
             self._open_session()
-            assert self.session is not None  # noqa: S101 - just opened
-            self.session.settings.save(settings)
-            self.session.sync_now()
 
     def unlock(self, passcode: str) -> None:
         """Raises the vault's UnlockRefusedError subclasses on a wrong or early attempt."""

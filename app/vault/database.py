@@ -65,6 +65,25 @@ MIGRATIONS: Migrations = (
             PRIMARY KEY (kind, name)
         )""",
     ),
+    (  # 4: anonymous follow-up: receipt codes of sent reports, and the replies to them
+        """CREATE TABLE followups (
+            token TEXT PRIMARY KEY,
+            receipt_code TEXT NOT NULL,
+            reply_key BLOB NOT NULL,
+            report_id TEXT,
+            created_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE replies (
+            id TEXT PRIMARY KEY,
+            token TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            body TEXT NOT NULL,
+            sent_day TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            seen INTEGER NOT NULL DEFAULT 0
+        )""",
+        "CREATE INDEX replies_by_token ON replies (token, received_at)",
+    ),
 )
 LATEST_VERSION = len(MIGRATIONS)
 

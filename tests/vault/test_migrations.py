@@ -18,11 +18,15 @@ SAMPLES = {
     2: ["INSERT INTO outbox (id, idempotency_key, envelope, state, created_at, updated_at) "
         "VALUES ('o1', 'k1', x'01', 'waiting', '2026-01-01', '2026-01-01')"],
     3: ["INSERT INTO feeds VALUES ('alerts', 'uk.eng.wm', 7, '\"e\"', x'02', '2026-01-01')"],
+    4: ["INSERT INTO followups VALUES ('t1', 'ABCD-EFGH-JKMN', x'03', 'r1', '2026-01-01')",
+        "INSERT INTO replies VALUES ('p1', 't1', 'message', 'hello', '2026-01-02', "
+        "'2026-01-02', 0)"],
 }
 CHECKS = {
     1: ("SELECT step FROM reports WHERE id = 'r1'", 2),
     2: ("SELECT state FROM outbox WHERE id = 'o1'", "waiting"),
     3: ("SELECT version FROM feeds WHERE name = 'uk.eng.wm'", 7),
+    4: ("SELECT body FROM replies WHERE token = 't1'", "hello"),
 }
 
 
