@@ -154,10 +154,27 @@ class PhoneDriver:
         self.type_into("Repeat passcode", passcode)
         if duress:
             self.type_into("Duress passcode (optional)", duress)
-        self.type_into("Search for a town or area", area_search)
-        self.tap(area)
+        self.pick_area(area_search, area)
         self.tap("Start using Brolly")
         self.find("button", "Report a bad date", timeout=60)
+
+    def pick_area(self, search: str, name: str) -> None:
+        """Search, tap the result, and check that it was chosen (as a person would see)."""
+        for _ in range(3):
+            self.type_into("Search for a town or area", search)
+            self.tap(name)
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                if self.has("button", f"Remove {name}"):
+                    return
+                time.sleep(0.2)
+        raise AssertionError(f"could not choose the area {name!r}")
+
+    def send_report(self) -> None:
+        """Tap Send on the review step, saying what the form still lacks if it cannot."""
+        if self.text_shown("Some things need fixing before this can be sent"):
+            raise AssertionError(f"the report is not ready: {self.screen_text()[:600]}")
+        self.tap("Send report")
 
     def unlock(self, passcode: str) -> None:
         self.type_into("Passcode", passcode)

@@ -34,8 +34,7 @@ def test_a_report_filed_while_the_relay_is_down_is_sent_when_it_returns(
         phone.type_into("Tell us what happened (optional)", "He took the money back.")
         phone.tap("Next")
         phone.tap("Today")
-        phone.type_into("Search for a town or area", "Birm")
-        phone.tap("Birmingham (West Midlands Police)")
+        phone.pick_area("Birm", "Birmingham (West Midlands Police)")
         phone.tap("Hotel", role="radio")
         phone.tap("Next")
         phone.type_into("How many people?", "1")
@@ -44,7 +43,7 @@ def test_a_report_filed_while_the_relay_is_down_is_sent_when_it_returns(
         phone.type_into("Number plate (even part of it)", "XY12 ZZZ")
         phone.tap("Next")
         phone.tap("Next")
-        phone.tap("Send report")
+        phone.send_report()
         # Then it is queued and the app says it will go when it can
         phone.wait_for_text("Thank you. Your report is locked and on its way.")
         phone.tap("My reports")

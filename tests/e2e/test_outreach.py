@@ -33,11 +33,10 @@ def _file_with_someone(phone: PhoneDriver, story: str) -> None:
     phone.type_into("Tell us what happened (optional)", story)
     phone.tap("Next")
     phone.tap("Yesterday")
-    phone.type_into("Search for a town or area", "Coven")
-    phone.tap("Coventry (West Midlands Police)")
+    phone.pick_area("Coven", "Coventry (West Midlands Police)")
     for _ in range(4):
         phone.tap("Next")
-    phone.tap("Send report")
+    phone.send_report()
     phone.wait_for_text("The report is sealed and will be sent when there is signal.")
     phone.tap("End the session")
     phone.find("button", "New report with someone", timeout=30)
