@@ -138,3 +138,30 @@ _DESCRIPTIONS = {
     422: "Request does not match the schema",
     429: "Rate limited; see Retry-After",
 }
+
+
+MAILBOX_PATTERN = r"^[A-Za-z0-9_-]{43}$"
+MAX_SEALED_REPLY_BASE64 = 12 * 1024  # a reply is 8240 bytes sealed (followup.py)
+
+
+class ReplyIn(_Strict):
+    """A reply sealed to a reporter's reply key, left in their mailbox."""
+
+    token: str = Field(pattern=MAILBOX_PATTERN, description="the mailbox token")
+    sealed: str = Field(pattern=BASE64_PATTERN, min_length=4, max_length=MAX_SEALED_REPLY_BASE64)
+
+
+class ReplyStored(_Strict):
+    id: str = Field(pattern=RECEIPT_ID_PATTERN)
+
+
+class ReplyOut(_Strict):
+    id: str = Field(pattern=RECEIPT_ID_PATTERN)
+    sealed: str = Field(description="standard base64 of the sealed reply")
+    day: date
+
+
+class Mailbox(_Strict):
+    """The replies waiting in a mailbox; an unknown mailbox is an empty one."""
+
+    replies: list[ReplyOut]

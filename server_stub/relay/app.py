@@ -82,9 +82,11 @@ def _lifespan(services: RelayServices, *, owned: bool
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await to_thread.run_sync(lambda: purge_once(
-            services.storage, retention_days=config.retention_days, now=services.clock()))
+            services.storage, retention_days=config.retention_days, now=services.clock(),
+            reply_retention_days=config.reply_retention_days))
         task = asyncio.create_task(purge_periodically(
             services.storage, retention_days=config.retention_days,
+            reply_retention_days=config.reply_retention_days,
             interval_seconds=config.purge_interval_seconds, clock=services.clock))
         try:
             yield

@@ -6,10 +6,13 @@ is verified against the pinned trust root exactly as a phone would verify it (sa
 stolen organisation token cannot publish forged alerts, nor roll a region back to an
 old bundle, nor freeze it on an expired one.
 
-Only the latest bundle per (kind, name) is kept. ``since`` on a download is answered
-with "not modified" when the client already has that version or newer, and with the
-whole latest bundle otherwise: deltas are whole bundles (alerts bundles are small, and
-a whole bundle is the only thing the client can verify on its own).
+The latest bundle per (kind, name) is served, and the last few versions are kept
+(storage.BUNDLE_HISTORY). ``since`` on a download is answered with "not modified" when
+the client already has that version or newer; with a patch (sync/protocol/delta.py)
+when the client's version is still in the history and the patch is at most half the
+bundle; and with the whole latest bundle otherwise. A patch needs no trust in the
+relay: applied to the client's copy it gives back the signed bytes, which the client
+verifies as a whole.
 
 Serving: a strong ETag per representation (``"<sha256>"`` for the bytes as signed,
 ``"<sha256>-gzip"`` for the gzip coding, RFC 9110 8.8.3), If-None-Match with either,
@@ -21,12 +24,16 @@ from __future__ import annotations
 import gzip
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
 
 from server_stub.relay.services import RelayServices
-from server_stub.relay.storage import StoredBundle
+from server_stub.relay.storage import Storage, StoredBundle
 from sync.protocol.bundle import verify_bundle
+from sync.protocol.delta import make_patch
 
-_GZIP_CACHE_ENTRIES = 32
+_CACHE_ENTRIES = 32
+T = TypeVar("T")
 
 
 def publish_bundle(services: RelayServices, kind: str, name: str, raw: bytes) -> StoredBundle:
@@ -82,23 +89,57 @@ def _quality(params: str) -> float:
     return 1.0
 
 
+class Memo(Generic[T]):
+    """The last few values computed from immutable inputs (an ETag names the bytes)."""
+
+    def __init__(self, entries: int = _CACHE_ENTRIES) -> None:
+        self._entries = entries
+        self._lock = threading.Lock()
+        self._values: OrderedDict[Hashable, T] = OrderedDict()
+
+    def get(self, key: Hashable, make: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = make()
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self._entries:
+                self._values.popitem(last=False)
+        return value
+
+
+def compress(data: bytes) -> bytes:
+    """Deterministic gzip (no timestamp, no file name), so the gzip ETag is stable."""
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
 class GzipCache:
     """gzip bytes of recently served bundles, by ETag (which changes with the bytes)."""
 
-    def __init__(self, entries: int = _GZIP_CACHE_ENTRIES) -> None:
-        self._entries = entries
-        self._lock = threading.Lock()
-        self._cache: OrderedDict[str, bytes] = OrderedDict()
+    def __init__(self) -> None:
+        self._memo: Memo[bytes] = Memo()
 
     def compressed(self, bundle: StoredBundle) -> bytes:
-        """The gzip coding of ``bundle.raw``; deterministic (no timestamp, no file name)."""
-        with self._lock:
-            if bundle.etag in self._cache:
-                self._cache.move_to_end(bundle.etag)
-                return self._cache[bundle.etag]
-        data = gzip.compress(bundle.raw, compresslevel=9, mtime=0)
-        with self._lock:
-            self._cache[bundle.etag] = data
-            while len(self._cache) > self._entries:
-                self._cache.popitem(last=False)
-        return data
+        return self._memo.get(bundle.etag, lambda: compress(bundle.raw))
+
+
+class PatchCache:
+    """Patches from the versions in the history to the latest, plain and gzip."""
+
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+        self._memo: Memo[tuple[bytes, bytes] | None] = Memo()
+
+    def patch(self, bundle: StoredBundle, since: int) -> tuple[bytes, bytes] | None:
+        """(patch, its gzip) from version ``since`` to ``bundle``, None if there is none."""
+        return self._memo.get((bundle.etag, since), lambda: self._make(bundle, since))
+
+    def _make(self, bundle: StoredBundle, since: int) -> tuple[bytes, bytes] | None:
+        held = self._storage.bundle_at(bundle.kind, bundle.name, since)
+        patch = None if held is None else make_patch(held, bundle.raw)
+        # A patch that saves less than half is not worth a second way to fail.
+        if patch is None or len(patch) > len(bundle.raw) // 2:
+            return None
+        return patch, compress(patch)

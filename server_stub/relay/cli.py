@@ -60,6 +60,8 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pow-secret-file", type=Path,
                         help="shared challenge secret (>= 32 bytes) for several processes")
     parser.add_argument("--retention-days", type=int, default=14)
+    parser.add_argument("--reply-retention-days", type=int, default=180,
+                        help="days a reply waits in a reporter's mailbox")
     parser.add_argument("--purge-interval", type=int, default=3600, help="seconds")
     parser.add_argument("--rate-limit", action="append", default=[], metavar="GROUP=N/SECONDS",
                         help=f"override a limit; groups: {', '.join(sorted(RATE_LIMIT_GROUPS))}")
@@ -101,6 +103,7 @@ def config_from_args(args: argparse.Namespace) -> RelayConfig:
     return RelayConfig(
         root_path=args.root, db_url=args.db, pow_difficulty=args.pow_difficulty,
         pow_ttl_seconds=args.pow_ttl, pow_secret=secret, retention_days=args.retention_days,
+        reply_retention_days=args.reply_retention_days,
         purge_interval_seconds=args.purge_interval, rate_limits=limits,
         org_token_hashes=frozenset(h.lower() for h in args.org_token_hash),
         client_address_header=args.client_address_header)

@@ -80,6 +80,8 @@ class RelayConfig:
     # clients fetch a new one). Several processes behind one address need a shared one.
     pow_secret: bytes | None = None
     retention_days: int = 14
+    # How long a reply waits in a reporter's mailbox, read or not (the relay cannot tell).
+    reply_retention_days: int = 180
     purge_interval_seconds: int = 3600
     rate_limits: Mapping[str, RateLimit] = field(default_factory=_default_rate_limits)
     # SHA-256 hex digests of organisation tokens accepted besides those in the database.
@@ -117,6 +119,8 @@ class RelayConfig:
             raise ValueError("pow_secret must be at least 32 bytes")
         if self.retention_days < 1:
             raise ValueError("retention_days must be at least 1")
+        if self.reply_retention_days < 1:
+            raise ValueError("reply_retention_days must be at least 1")
         if self.purge_interval_seconds < 1:
             raise ValueError("purge_interval_seconds must be positive")
         for size in (self.max_report_bytes, self.max_bundle_bytes, self.max_other_bytes):

@@ -9,6 +9,7 @@
     │   └── ChallengeUsedError       already paid for another report
     ├── IdempotencyConflictError     the key is known, with a different envelope (409)
     ├── StaleBundleError             not newer than the bundle already held (409)
+    ├── MailboxFullError             a reporter's mailbox holds all the replies it may (409)
     └── UnauthorizedError            no valid organisation token (401)
 
 Protocol errors (bad signatures, malformed bundles, bad proofs) come from
@@ -83,6 +84,12 @@ class StaleBundleError(RelayError):
     def __init__(self, current_version: int) -> None:
         super().__init__(f"the relay already holds version {current_version}")
         self.current_version = current_version
+
+
+class MailboxFullError(RelayError):
+    """The mailbox already holds MAX_REPLIES_PER_MAILBOX replies."""
+
+    code = "mailbox_full"
 
 
 class UnauthorizedError(RelayError):

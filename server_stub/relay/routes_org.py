@@ -7,7 +7,7 @@ read a report (no key here) or publish something the publisher key did not sign.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -22,24 +22,28 @@ from server_stub.relay.api_models import (
     BundleInfo,
     EnvelopePage,
     PendingEnvelopeOut,
+    ReplyIn,
+    ReplyStored,
     error_responses,
 )
 from server_stub.relay.bundles import publish_bundle
-from server_stub.relay.errors import StaleBundleError, UnauthorizedError
+from server_stub.relay.errors import MailboxFullError, StaleBundleError, UnauthorizedError
 from server_stub.relay.handlers import ApiError
 from server_stub.relay.services import RelayServices
 from server_stub.relay.storage import PendingEnvelope
 from server_stub.relay.tokens import authenticate
-from sync.protocol.codec import b64encode
+from sync.protocol.codec import b64decode, b64encode
 from sync.protocol.errors import (
     BundleError,
     BundleTooLargeError,
     ExpiredError,
+    MessageError,
     RollbackError,
     SignatureError,
     UnknownKeyError,
     WrongBundleError,
 )
+from sync.protocol.followup import SEALED_REPLY_BYTES
 
 # "<day as a proleptic Gregorian ordinal>.<last receipt id>": every string the pattern
 # admits is a valid cursor (ordinals up to 999999 are dates before the year 2738).
@@ -140,5 +144,23 @@ def router(services: RelayServices) -> APIRouter:
             raise ApiError(409, exc.code, str(exc)) from None
         return BundleInfo(kind=stored.kind, name=stored.name, version=stored.version,
                           etag=f'"{stored.etag}"')
+
+    @api.post("/replies", response_model=ReplyStored, status_code=201,
+              responses=error_responses(400, 401, 409, 413, 422, 429))
+    def leave_reply(body: ReplyIn) -> ReplyStored:
+        """Leave a reply, sealed to a reporter's reply key, in their mailbox."""
+        try:
+            sealed = b64decode(body.sealed, "sealed", MessageError)
+        except MessageError as exc:
+            raise ApiError(422, "malformed_reply", str(exc)) from None
+        if len(sealed) != SEALED_REPLY_BYTES:
+            # Every reply has one size (followup.py); another size is not a reply, and
+            # letting sizes vary would let them say something about the words.
+            raise ApiError(422, "malformed_reply", "a sealed reply has another size")
+        day = datetime.fromtimestamp(services.clock(), UTC).date()
+        try:
+            return ReplyStored(id=services.storage.put_reply(body.token, sealed, day))
+        except MailboxFullError as exc:
+            raise ApiError(409, exc.code, str(exc)) from None
 
     return api

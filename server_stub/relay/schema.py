@@ -8,9 +8,15 @@ here on purpose:
   sealed bytes (NULL once the organisation has acknowledged them) and the UTC day of
   arrival. No time of day, no address, no user agent, no sequence number.
 - ``bundles``: the latest signed bundle per (kind, name); public data.
+- ``bundle_history``: the last few versions of each bundle, the latest included, from
+  which a patch to the latest is made for a client that holds an older one; public data.
 - ``used_pow``: SHA-256 of each spent proof-of-work challenge, kept until the challenge
   would have expired anyway (rounded up to the hour), so a proof pays for one report.
 - ``org_tokens``: SHA-256 of each organisation token and a label for humans.
+- ``replies``: a random id, the mailbox token (a hash of a reply public key that only
+  the sealed report carries), the sealed reply and the UTC day it was left. Nothing in
+  it refers to an envelope, and the token cannot be computed from anything the relay
+  holds, so the relay cannot tell which report a reply answers.
 
 ``envelopes`` and ``used_pow`` are WITHOUT ROWID tables on SQLite, so rows are laid out
 by their random keys and the file's layout does not record the order of arrival.
@@ -48,6 +54,7 @@ from server_stub.relay.errors import SchemaTooNewError
 ID_LENGTH = 32
 KEY_LENGTH = 64
 NAME_LENGTH = 64
+TOKEN_LENGTH = 43  # base64url of a SHA-256, unpadded
 
 
 def _tables(metadata: MetaData) -> tuple[Table, Table, Table, Table]:
@@ -84,9 +91,34 @@ def _tables(metadata: MetaData) -> tuple[Table, Table, Table, Table]:
     return envelopes, bundles, used_pow, org_tokens
 
 
+def _replies(metadata: MetaData) -> Table:
+    return Table(
+        "replies", metadata,
+        Column("id", String(ID_LENGTH), primary_key=True),
+        Column("token", String(TOKEN_LENGTH), nullable=False),
+        Column("sealed", LargeBinary, nullable=False),
+        Column("day", Date, nullable=False),
+        Index("ix_replies_token", "token"),
+        Index("ix_replies_day", "day"),
+        sqlite_with_rowid=False,
+    )
+
+
+def _bundle_history(metadata: MetaData) -> Table:
+    return Table(
+        "bundle_history", metadata,
+        Column("kind", String(NAME_LENGTH), primary_key=True),
+        Column("name", String(NAME_LENGTH), primary_key=True),
+        Column("version", BigInteger, primary_key=True, autoincrement=False),
+        Column("raw", LargeBinary, nullable=False),
+    )
+
+
 # The current shape, used by the queries in storage.py.
 metadata = MetaData()
 envelopes, bundles, used_pow, org_tokens = _tables(metadata)
+replies = _replies(metadata)
+bundle_history = _bundle_history(metadata)
 schema_version = Table(
     "schema_version", metadata,
     Column("version", Integer, primary_key=True, autoincrement=False),
@@ -100,7 +132,20 @@ def _v1(conn: Connection) -> None:
         table.create(conn)
 
 
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1,)
+def _v2(conn: Connection) -> None:
+    """Replies to reporters, by mailbox (frozen)."""
+    _replies(MetaData()).create(conn)
+
+
+def _v3(conn: Connection) -> None:
+    """Earlier versions of each bundle, for patches (frozen); starts with the latest."""
+    history = _bundle_history(MetaData())
+    history.create(conn)
+    conn.execute(text("INSERT INTO bundle_history (kind, name, version, raw) "
+                      "SELECT kind, name, version, raw FROM bundles"))
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3)
 LATEST_VERSION = len(MIGRATIONS)
 
 

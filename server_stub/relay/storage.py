@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -43,12 +44,17 @@ from server_stub.relay import schema
 from server_stub.relay.errors import (
     ChallengeUsedError,
     IdempotencyConflictError,
+    MailboxFullError,
     StaleBundleError,
     StorageError,
 )
+from sync.protocol.followup import MAX_REPLIES_PER_MAILBOX
 
 _SQLITE_BUSY_SECONDS = 30
 _PUT_ATTEMPTS = 10
+# Versions of a bundle kept for patches: a phone that missed more publications than
+# this gets the whole bundle, as it would without patches.
+BUNDLE_HISTORY = 8
 
 
 @dataclass(frozen=True)
@@ -106,6 +112,7 @@ class PurgeCounts:
 
     envelopes: int
     used_pow: int
+    replies: int = 0
 
 
 def envelope_digest(envelope: bytes) -> bytes:
@@ -228,6 +235,15 @@ class Storage:
             version = conn.execute(query).scalar()
         return None if version is None else int(version)
 
+    def bundle_at(self, kind: str, name: str, version: int) -> bytes | None:
+        """An earlier (or the latest) version's bytes, if it is still in the history."""
+        t = schema.bundle_history
+        query = select(t.c.raw).where(t.c.kind == kind, t.c.name == name,
+                                      t.c.version == version)
+        with self._begin() as conn:
+            raw = conn.execute(query).scalar()
+        return None if raw is None else bytes(raw)
+
     def put_bundle(self, kind: str, name: str, version: int, raw: bytes) -> StoredBundle:
         """Replace the held bundle with a strictly newer one.
 
@@ -243,6 +259,7 @@ class Storage:
             try:
                 with self._begin() as conn:
                     if self._replace_if_newer(conn, stored) or self._insert_first(conn, stored):
+                        self._remember(conn, stored)
                         return stored
             except IntegrityError:
                 continue
@@ -267,6 +284,17 @@ class Storage:
         conn.execute(insert(t).values(kind=bundle.kind, name=bundle.name,
                                       version=bundle.version, raw=bundle.raw, etag=bundle.etag))
         return True
+
+    def _remember(self, conn: Connection, bundle: StoredBundle) -> None:
+        """Add ``bundle`` to the history and forget all but the newest BUNDLE_HISTORY."""
+        t = schema.bundle_history
+        same = and_(t.c.kind == bundle.kind, t.c.name == bundle.name)
+        conn.execute(insert(t).values(kind=bundle.kind, name=bundle.name,
+                                      version=bundle.version, raw=bundle.raw))
+        oldest_kept = conn.execute(select(t.c.version).where(same).order_by(t.c.version.desc())
+                                   .offset(BUNDLE_HISTORY - 1).limit(1)).scalar()
+        if oldest_kept is not None:
+            conn.execute(delete(t).where(same, t.c.version < oldest_kept))
 
     # Organisation tokens --------------------------------------------------------------
 
@@ -297,16 +325,43 @@ class Storage:
             return [str(label) for label in conn.execute(select(t.c.label).order_by(t.c.label))
                     .scalars()]
 
+    # Replies --------------------------------------------------------------------------
+
+    def put_reply(self, token: str, sealed: bytes, day: date, *,
+                  limit: int = MAX_REPLIES_PER_MAILBOX) -> str:
+        """Store a reply under a random id; MailboxFullError when ``limit`` are held."""
+        r = schema.replies
+        reply_id = secrets.token_urlsafe(16)
+        with self._begin() as conn:
+            held = conn.execute(select(func.count()).select_from(r).where(r.c.token == token))
+            if int(held.scalar_one()) >= limit:
+                raise MailboxFullError(f"a mailbox holds at most {limit} replies")
+            conn.execute(insert(r).values(id=reply_id, token=token, sealed=sealed, day=day))
+        return reply_id
+
+    def replies(self, token: str, *, limit: int = MAX_REPLIES_PER_MAILBOX
+                ) -> list[tuple[str, bytes, date]]:
+        """The newest ``limit`` replies in a mailbox, oldest first."""
+        r = schema.replies
+        with self._begin() as conn:
+            rows = conn.execute(select(r.c.id, r.c.sealed, r.c.day).where(r.c.token == token)
+                                .order_by(r.c.day.desc(), r.c.id).limit(limit)).all()
+        return [(str(i), bytes(sealed), day) for i, sealed, day in reversed(rows)]
+
     # Retention ------------------------------------------------------------------------
 
-    def purge(self, *, received_before: date, now: int) -> PurgeCounts:
-        """Delete envelopes that arrived before ``received_before`` (acknowledged or not)
-        and spent challenges whose expiry is past ``now`` (Unix seconds)."""
-        e, p = schema.envelopes, schema.used_pow
+    def purge(self, *, received_before: date, now: int,
+              replies_before: date | None = None) -> PurgeCounts:
+        """Delete envelopes that arrived before ``received_before`` (acknowledged or not),
+        spent challenges whose expiry is past ``now`` (Unix seconds) and replies left
+        before ``replies_before``."""
+        e, p, r = schema.envelopes, schema.used_pow, schema.replies
         with self._begin() as conn:
             envelopes = conn.execute(delete(e).where(e.c.received_day < received_before))
             spent = conn.execute(delete(p).where(p.c.expires_at < now))
-            counts = PurgeCounts(int(envelopes.rowcount), int(spent.rowcount))
+            old = (conn.execute(delete(r).where(r.c.day < replies_before)).rowcount
+                   if replies_before is not None else 0)
+            counts = PurgeCounts(int(envelopes.rowcount), int(spent.rowcount), int(old))
         if self.engine.dialect.name == "sqlite" and counts.envelopes:
             self._checkpoint()
         return counts

@@ -10,7 +10,9 @@ Feed it bytes, get values or an exception; the callers own sockets, files and cl
     signing   the signed-file layout, key ids and Ed25519 checks
     root      the pinned trust root and its rotation
     bundle    signed alerts, directory and areas bundles
+    delta     patches that turn a held alerts bundle into the newer one
     alert     the alert item schema inside an alerts bundle
+    followup  receipt codes, mailbox tokens and sealed replies for anonymous follow-up
     messages  JSON bodies of the relay API
     outbox    the client's outbox states and transitions, in one table
     backoff   retry timing for the sync engine

@@ -56,7 +56,9 @@ from sync.protocol.root import PUBLISHER_ROLE, Root
 from sync.protocol.signing import BUNDLE_CONTEXT, SignedFile, parse_file, sign_file, valid_signers
 
 KINDS = frozenset({"alerts", "directory", "areas"})
-MAX_BUNDLE_BYTES = 2 * 1024 * 1024
+# Room for MAX_ITEMS alerts of about 800 bytes each (a 10,000-alert region measures
+# about 400 bytes an alert signed; bench/relay.py), gzip makes the wire far smaller.
+MAX_BUNDLE_BYTES = 8 * 1024 * 1024
 MAX_ITEMS = 10_000
 # Clocks on phones drift and time zones get set wrong; more than a day ahead is a bug
 # or an attempt to outlive the next bundle.

@@ -10,7 +10,8 @@
     │   ├── ExpiredError         now >= expires_at
     │   ├── WrongBundleError     validly signed, but another kind or name than asked for
     │   ├── MalformedBundleError not canonical JSON, or not the bundle/alert schema
-    │   └── BundleTooLargeError  more bytes than the caller allows, checked before parsing
+    │   ├── BundleTooLargeError  more bytes than the caller allows, checked before parsing
+    │   └── PatchError           a bundle patch that is malformed or made for another bundle
     ├── RootError                a trust root that does not load or does not chain
     ├── ProofOfWorkError         a proof of work that does not verify, or bad parameters
     │   └── SolveStoppedError    solve() was asked to stop before it found a nonce
@@ -74,6 +75,10 @@ class MalformedBundleError(BundleError):
 
 class BundleTooLargeError(BundleError):
     """The bundle is larger than the caller allows; checked before any parsing."""
+
+
+class PatchError(BundleError):
+    """A bundle patch is malformed, or was made for another bundle than the one held."""
 
 
 class RootError(ProtocolError):

@@ -71,8 +71,10 @@ class Publisher:
                            issued_at=now - issued_ago, expires_at=now + expires_in,
                            key=key or self.publisher_key)
 
-    def seal(self, plaintext: bytes, idempotency_key: str) -> bytes:
-        return seal_report(plaintext, self.report_private_key.public_key, idempotency_key)
+    def seal(self, plaintext: bytes, idempotency_key: str,
+             reply_public_key: bytes | None = None) -> bytes:
+        return seal_report(plaintext, self.report_private_key.public_key, idempotency_key,
+                           reply_public_key)
 
 
 @pytest.fixture(scope="session")
@@ -244,11 +246,12 @@ def solve(http: httpx.Client) -> dict[str, str]:
 def make_submission(publisher: Publisher) -> Callable[..., dict[str, Any]]:
     """Factory: a complete, valid report body (sealed envelope, solved proof)."""
     def build(http: httpx.Client, *, plaintext: bytes = b"a report",
-              idempotency_key: str | None = None) -> dict[str, Any]:
+              idempotency_key: str | None = None,
+              reply_public_key: bytes | None = None) -> dict[str, Any]:
         key = idempotency_key or new_idempotency_key()
         proof = solve(http)
         submission = ReportSubmission(idempotency_key=key,
-                                      envelope=publisher.seal(plaintext, key),
+                                      envelope=publisher.seal(plaintext, key, reply_public_key),
                                       pow_challenge=proof["challenge"],
                                       pow_nonce=proof["nonce"])
         return submission.to_json()

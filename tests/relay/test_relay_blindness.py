@@ -30,9 +30,12 @@ SPYING_HEADERS = {
 EXPECTED_COLUMNS = {
     "envelopes": {"id", "idempotency_key", "envelope_sha256", "envelope", "received_day"},
     "bundles": {"kind", "name", "version", "raw", "etag"},
+    "bundle_history": {"kind", "name", "version", "raw"},
     "used_pow": {"challenge_sha256", "expires_at"},
     "org_tokens": {"token_sha256", "label"},
     "schema_version": {"version"},
+    # A mailbox token links to no report; see test_replies.py.
+    "replies": {"id", "token", "sealed", "day"},
 }
 
 

@@ -12,6 +12,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from server_stub.relay.bundles import accepts_gzip, none_match
+from server_stub.relay.storage import BUNDLE_HISTORY
+from sync.protocol.delta import MEDIA_TYPE as PATCH_TYPE
+from sync.protocol.delta import apply_patch
 
 PATH = "/v1/org/bundles/alerts/gb-lon"
 PUBLIC = "/v1/bundles/alerts/gb-lon"
@@ -63,6 +66,61 @@ def test_if_none_match_and_since(client: httpx.Client, org: httpx.Client, publis
     assert client.get(PUBLIC, params={"since": 2}).status_code == 304
     assert client.get(PUBLIC, params={"since": 5}).status_code == 304
     assert client.get(PUBLIC, params={"since": 1}).status_code == 200
+
+
+def _alerts(count: int, text: str = "summary") -> list[dict[str, object]]:
+    return [{"id": f"a-{n:04d}", "summary": f"{text} {n}"} for n in range(count)]
+
+
+def test_since_gets_a_patch_that_rebuilds_the_latest(client: httpx.Client, org: httpx.Client,
+                                                     publisher) -> None:
+    # Given a phone holding version 1 of a region, and version 2 with one alert more
+    old, new = publisher.bundle(1, items=_alerts(200)), publisher.bundle(2, items=_alerts(201))
+    _put(org, old)
+    _put(org, new)
+    latest_tag = client.get(PUBLIC, headers={"accept-encoding": "identity"}).headers["etag"]
+    # When the phone asks for what changed since version 1
+    response = client.get(PUBLIC, params={"since": 1}, headers={"accept-encoding": "identity"})
+    # Then it gets a small patch, under its own ETag, that gives back version 2 exactly
+    assert response.status_code == 200
+    assert response.headers["content-type"] == PATCH_TYPE
+    assert response.headers["etag"] == latest_tag[:-1] + '-from-1"'
+    assert len(response.content) < len(new) / 10
+    assert apply_patch(old, response.content) == new
+    # gzip as for bundles
+    with client.stream("GET", PUBLIC, params={"since": 1},
+                       headers={"accept-encoding": "gzip"}) as zipped:
+        body = b"".join(zipped.iter_raw())
+        assert zipped.headers["content-encoding"] == "gzip"
+    assert gzip.decompress(body) == response.content
+    # A phone that already has version 2 (by ETag or by since) still gets a 304
+    assert client.get(PUBLIC, params={"since": 1},
+                      headers={"if-none-match": latest_tag}).status_code == 304
+    assert client.get(PUBLIC, params={"since": 2}).status_code == 304
+
+
+def test_the_whole_bundle_when_no_patch_fits(client: httpx.Client, org: httpx.Client,
+                                             publisher) -> None:
+    # Given more publications than the history keeps, each one alert more
+    last = BUNDLE_HISTORY + 3
+    for version in range(1, last + 1):
+        _put(org, publisher.bundle(version, items=_alerts(40 + version)))
+
+    def answer(since: int) -> str:
+        response = client.get(PUBLIC, params={"since": since},
+                              headers={"accept-encoding": "identity"})
+        assert response.status_code == 200
+        return response.headers["content-type"]
+
+    # Then a version still in the history gets a patch, an older one the whole bundle
+    assert answer(last - BUNDLE_HISTORY + 1) == PATCH_TYPE
+    assert answer(last - BUNDLE_HISTORY) == "application/json"
+    assert answer(0) == "application/json"
+    # And a publication that reorders or rewrites most alerts goes out whole
+    _put(org, publisher.bundle(last + 1, items=list(reversed(_alerts(40 + last)))))
+    assert answer(last) == "application/json"
+    _put(org, publisher.bundle(last + 2, items=_alerts(40 + last, "rewritten")))
+    assert answer(last + 1) == "application/json"
 
 
 def test_gzip_when_accepted(client: httpx.Client, org: httpx.Client, publisher) -> None:

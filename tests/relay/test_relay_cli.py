@@ -24,13 +24,14 @@ def test_serve_options_become_the_config(tmp_path: Path) -> None:
     (tmp_path / "root.json").write_bytes(b"{}")
     args = _parse(["relay", "serve", "--root", str(tmp_path / "root.json"), "--db",
                    "sqlite:///x.db", "--pow-difficulty", "20", "--pow-ttl", "300",
-                   "--retention-days", "7", "--rate-limit", "pow=5/60",
+                   "--retention-days", "7", "--reply-retention-days", "90",
+                   "--rate-limit", "pow=5/60",
                    "--org-token-hash", digest.upper(), "--client-address-header", "X-Real-IP"])
     config = config_from_args(args)
     assert config.root_path == tmp_path / "root.json"
     assert (config.db_url, config.pow_difficulty, config.pow_ttl_seconds) == (
         "sqlite:///x.db", 20, 300)
-    assert config.retention_days == 7
+    assert (config.retention_days, config.reply_retention_days) == (7, 90)
     assert config.rate_limits["pow"] == RateLimit(5, 60)
     assert config.org_token_hashes == frozenset({digest})
     assert config.client_address_header == "X-Real-IP"
@@ -39,7 +40,8 @@ def test_serve_options_become_the_config(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("bad", [["--rate-limit", "nope=1/1"], ["--rate-limit", "pow=1"],
-                                 ["--pow-difficulty", "40"], ["--org-token-hash", "xyz"]])
+                                 ["--pow-difficulty", "40"], ["--org-token-hash", "xyz"],
+                                 ["--reply-retention-days", "0"]])
 def test_bad_serve_options_fail_cleanly(tmp_path: Path, bad: list[str],
                                         capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "root.json").write_bytes(b"{}")

@@ -70,7 +70,8 @@ def test_no_interactive_docs_but_a_schema(client: httpx.Client) -> None:
     schema = client.get("/openapi.json").json()
     assert set(schema["paths"]) == {
         "/v1/health", "/v1/pow", "/v1/reports", "/v1/bundles/{kind}/{name}",
-        "/v1/org/envelopes", "/v1/org/envelopes/ack", "/v1/org/bundles/{kind}/{name}"}
+        "/v1/org/envelopes", "/v1/org/envelopes/ack", "/v1/org/bundles/{kind}/{name}",
+        "/v1/replies/{token}", "/v1/org/replies"}
     report = schema["paths"]["/v1/reports"]["post"]["responses"]
     assert {"200", "201", "400", "403", "409", "413", "422", "429"} <= set(report)
 

@@ -20,7 +20,7 @@ from server_stub.relay.errors import (
     SchemaTooNewError,
     StaleBundleError,
 )
-from server_stub.relay.storage import NewReport, Receipt, Storage
+from server_stub.relay.storage import BUNDLE_HISTORY, NewReport, Receipt, Storage, open_engine
 
 DAY = date(2025, 3, 14)
 
@@ -177,6 +177,44 @@ def test_racing_uploads_leave_the_newest(storage: Storage, name: str) -> None:
     held = storage.get_bundle("alerts", name)
     assert held is not None
     assert (held.version, held.raw) == (12, b"v12")
+
+
+def test_the_last_versions_are_kept_for_patches(storage: Storage) -> None:
+    # Given twelve publications, with gaps in the numbering
+    versions = [1, 2, 3, 5, 6, 8, 9, 10, 13, 14, 15, 20]
+    for version in versions:
+        storage.put_bundle("alerts", "gb-lon", version, f"v{version}".encode())
+    storage.put_bundle("alerts", "gb-man", 4, b"manchester")
+    # Then the newest BUNDLE_HISTORY (the latest included) can still be read, no older
+    kept = versions[-BUNDLE_HISTORY:]
+    for version in versions:
+        expected = f"v{version}".encode() if version in kept else None
+        assert storage.bundle_at("alerts", "gb-lon", version) == expected, version
+    assert storage.bundle_at("alerts", "gb-man", 4) == b"manchester"
+    assert storage.bundle_at("alerts", "gb-lon", 4) is None
+    assert storage.count_rows("bundle_history") == BUNDLE_HISTORY + 1
+
+
+def test_bundles_published_before_the_history_existed_join_it(db_url: str) -> None:
+    # Given a relay database at schema 2 holding a bundle
+    engine = open_engine(db_url)
+    with engine.begin() as conn:
+        schema.schema_version.create(conn)
+        for version, step in enumerate(schema.MIGRATIONS[:2], start=1):
+            step(conn)
+            conn.execute(insert(schema.schema_version).values(version=version))
+        conn.execute(insert(schema.bundles).values(kind="alerts", name="gb-lon", version=7,
+                                                   raw=b"v7", etag="e"))
+    # When this relay migrates it
+    storage = Storage(engine)
+    try:
+        assert storage.migrate() == schema.LATEST_VERSION
+        # Then the held bundle is the first entry of the history
+        assert storage.bundle_at("alerts", "gb-lon", 7) == b"v7"
+        storage.put_bundle("alerts", "gb-lon", 8, b"v8")
+        assert storage.bundle_at("alerts", "gb-lon", 7) == b"v7"
+    finally:
+        storage.close()
 
 
 # Tokens and retention ----------------------------------------------------------------

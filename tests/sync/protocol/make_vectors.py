@@ -19,7 +19,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from app.core import canonical
-from sync.protocol import envelope, padding, pow, root, signing
+from sync.protocol import delta, envelope, padding, pow, root, signing
 from sync.protocol.bundle import sign_bundle
 from sync.protocol.errors import MalformedBundleError
 
@@ -106,6 +106,16 @@ def bundle_vector() -> dict[str, Any]:
             "bundle_json": raw.decode()}
 
 
+def patch_vector(bundle_json: str) -> dict[str, Any]:
+    """Version 7 (the bundle vector) to version 8, which adds a second alert."""
+    second = {**ALERT_ITEM, "id": "a-0002", "summary": "Second test vector alert."}
+    newer = sign_bundle("alerts", "GB-LND", 8, [ALERT_ITEM, second], issued_at=ISSUED_AT,
+                        expires_at=EXPIRES_AT, key=ed25519("publisher key"))
+    patch = delta.make_patch(bundle_json.encode(), newer)
+    assert patch is not None
+    return {"patch_json": patch.decode(), "rebuilt_sha256": hashlib.sha256(newer).hexdigest()}
+
+
 def xwing_vector(published_public_hex: str) -> dict[str, Any]:
     derived = envelope.load_private_key(bytes.fromhex(XWING_SEED)).public_key.raw.hex()
     assert derived == published_public_hex, "X-Wing key derivation no longer matches the draft"
@@ -126,10 +136,12 @@ def envelope_vector() -> dict[str, Any]:
 
 
 def build(previous: dict[str, Any]) -> dict[str, Any]:
+    bundle = bundle_vector()
     return {"canonical": canonical_vector(), "padding": padding_vectors(), "pow": pow_vector(),
-            "root": root_vector(), "bundle": bundle_vector(),
+            "root": root_vector(), "bundle": bundle, "patch": patch_vector(bundle["bundle_json"]),
             "xwing_keygen": xwing_vector(previous["xwing_keygen"]["public_key_hex"]),
-            "envelope": envelope_vector()}
+            # Sealing is randomised: keep the published envelope (the tests open it).
+            "envelope": previous.get("envelope") or envelope_vector()}
 
 
 def wrap(text: str, width: int = 64) -> str:
@@ -171,6 +183,11 @@ def markdown(v: dict[str, Any]) -> str:
         "signed part:", "", block(wrap(b["signature_hex"])),
         f"Complete bundle (verifies against the root above at {b['verify_at']}):", "",
         block(b["bundle_json"]),
+        "### Bundle patch", "",
+        "From the bundle above (version 7) to version 8, which adds alert `a-0002`:", "",
+        block(v["patch"]["patch_json"]),
+        f"Applied to version 7 it gives the signed version 8, SHA-256 "
+        f"`{v['patch']['rebuilt_sha256']}`.", "",
         "### X-Wing key derivation", "",
         f"From {x['source']}: seed `{x['seed_hex']}` gives the public key", "",
         block(wrap(x["public_key_hex"])),

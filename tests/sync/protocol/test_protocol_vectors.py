@@ -16,6 +16,7 @@ from sync.protocol import envelope, padding, pow, root, signing
 from sync.protocol.alert import alerts_in
 from sync.protocol.bundle import sign_bundle, verify_bundle
 from sync.protocol.codec import parse_utc
+from sync.protocol.delta import apply_patch, make_patch
 from sync.protocol.errors import EnvelopeError, MalformedBundleError
 
 HERE = Path(__file__).parent
@@ -108,6 +109,22 @@ def test_bundle_vector() -> None:
     bundle = verify_bundle(raw, trusted, kind=v["kind"], name=v["name"],
                            now=datetime.fromisoformat(v["verify_at"]))
     assert [a.id for a in alerts_in(bundle)] == ["a-0001"]
+
+
+def test_patch_vector() -> None:
+    # Given the bundle vector (version 7) and the documented patch to version 8
+    old = VECTORS["bundle"]["bundle_json"].encode()
+    patch = VECTORS["patch"]["patch_json"].encode()
+    # When applied
+    rebuilt = apply_patch(old, patch)
+    # Then it gives the documented bytes, signed by the vector publisher, one alert more
+    assert hashlib.sha256(rebuilt).hexdigest() == VECTORS["patch"]["rebuilt_sha256"]
+    trusted = root.load_trusted_root(VECTORS["root"]["root_json"].encode())
+    bundle = verify_bundle(rebuilt, trusted, kind="alerts", name="GB-LND", at_least=7,
+                           now=datetime.fromisoformat(VECTORS["bundle"]["verify_at"]))
+    assert [a.id for a in alerts_in(bundle)] == ["a-0001", "a-0002"]
+    # And the patch is exactly what make_patch writes for those two bundles
+    assert make_patch(old, rebuilt) == patch
 
 
 def test_xwing_key_derivation_matches_the_draft() -> None:
