@@ -12,6 +12,7 @@ reached the relay) finds the case and stores nothing.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -37,8 +38,7 @@ from sync.protocol.alert import Alert, alert_from_item, alert_to_item
 from sync.protocol.codec import format_utc, parse_utc
 from sync.protocol.errors import ProtocolError
 
-# Forward-only, like the phone's: never edit a released entry, add one. Later issues
-# add their own tables here (the log of consented exports, replies to reporters).
+# Forward-only, like the phone's: never edit a released entry, add one.
 MIGRATIONS: Migrations = (
     (  # 1: cases, alerts, publications, settings
         """CREATE TABLE cases (
@@ -70,6 +70,29 @@ MIGRATIONS: Migrations = (
             PRIMARY KEY (kind, name)
         )""",
         "CREATE TABLE settings (key TEXT PRIMARY KEY, value BLOB NOT NULL)",
+    ),
+    (  # 2: the log of consented exports
+        """CREATE TABLE exports (
+            id TEXT PRIMARY KEY,
+            exported_at TEXT NOT NULL,
+            operator TEXT NOT NULL,
+            consent TEXT NOT NULL,
+            format TEXT NOT NULL,
+            since TEXT NOT NULL,
+            until TEXT NOT NULL,
+            case_ids TEXT NOT NULL
+        )""",
+    ),
+    (  # 3: replies sent to reporters through their mailbox
+        """CREATE TABLE replies (
+            id TEXT PRIMARY KEY,
+            case_id TEXT NOT NULL REFERENCES cases (id),
+            kind TEXT NOT NULL,
+            body TEXT NOT NULL,
+            sent_at TEXT NOT NULL,
+            operator TEXT NOT NULL
+        )""",
+        "CREATE INDEX replies_by_case ON replies (case_id, sent_at)",
     ),
 )
 
@@ -141,6 +164,36 @@ class StoredAlert:
 
 
 @dataclass(frozen=True)
+class ExportLogEntry:
+    """One consented export: when, by whom, under which consent, and which cases."""
+
+    id: str
+    exported_at: dt.datetime
+    operator: str
+    consent: str
+    format: str
+    since: dt.date
+    until: dt.date
+    case_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SentReply:
+    """A reply the organisation left in a reporter's mailbox (``id`` is the relay's)."""
+
+    id: str
+    case_id: str
+    kind: str
+    body: str
+    sent_at: dt.datetime
+    operator: str
+
+
+def new_export_id() -> str:
+    return "x" + secrets.token_hex(5)
+
+
+@dataclass(frozen=True)
 class StoreOutcome:
     """What store_cases did: case ids created, and relay ids that were already held."""
 
@@ -195,6 +248,43 @@ class Casework:
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
                  traceback: TracebackType | None) -> None:
         self.close()
+
+    # Exports ----------------------------------------------------------------------------
+
+    def record_export(self, entry: ExportLogEntry) -> None:
+        with self._vault.transaction() as conn:
+            conn.execute(
+                "INSERT INTO exports (id, exported_at, operator, consent, format, since, "
+                "until, case_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (entry.id, format_utc(entry.exported_at), entry.operator, entry.consent,
+                 entry.format, entry.since.isoformat(), entry.until.isoformat(),
+                 json.dumps(list(entry.case_ids))))
+
+    def exports(self) -> list[ExportLogEntry]:
+        """Every export ever made, oldest first."""
+        with self._vault.connection() as conn:
+            rows = conn.execute("SELECT id, exported_at, operator, consent, format, since, "
+                                "until, case_ids FROM exports ORDER BY exported_at, rowid")
+            return [ExportLogEntry(str(r[0]), _time(r[1]), str(r[2]), str(r[3]),
+                                   str(r[4]), dt.date.fromisoformat(str(r[5])),
+                                   dt.date.fromisoformat(str(r[6])),
+                                   tuple(json.loads(str(r[7])))) for r in rows.fetchall()]
+
+    # Replies ----------------------------------------------------------------------------
+
+    def record_reply(self, entry: SentReply) -> None:
+        with self._vault.transaction() as conn:
+            conn.execute("INSERT INTO replies (id, case_id, kind, body, sent_at, operator) "
+                         "VALUES (?, ?, ?, ?, ?, ?)",
+                         (entry.id, entry.case_id, entry.kind, entry.body,
+                          format_utc(entry.sent_at), entry.operator))
+
+    def replies(self, case_id: str) -> list[SentReply]:
+        with self._vault.connection() as conn:
+            rows = conn.execute("SELECT id, case_id, kind, body, sent_at, operator FROM replies "
+                                "WHERE case_id = ? ORDER BY sent_at, rowid", (case_id,))
+            return [SentReply(str(r[0]), str(r[1]), str(r[2]), str(r[3]), _time(r[4]),
+                              str(r[5])) for r in rows.fetchall()]
 
     # Cases ------------------------------------------------------------------------------
 

@@ -17,8 +17,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app.vault.kdf import KdfParams
-from server_stub.console import commands
+from server_stub.console import commands, export_commands, reply_commands
+from server_stub.console.export import ExportConsent, ExportFormat
 from server_stub.console.terminal import DIR_ENV, RELAY_ENV, TOKEN_ENV, _
+from sync.protocol.followup import ReplyKind
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -41,6 +43,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     publish.add_argument("--valid-days", type=int, default=7,
                          help=_("days until phones treat this bundle as out of date"))
     _register_directory(groups)
+    _register_export(groups)
+    _register_reply(groups)
 
 
 def main(argv: Sequence[str] | None = None, *, kdf: KdfParams | None = None) -> int:
@@ -106,6 +110,43 @@ def _register_directory(groups: argparse._SubParsersAction[argparse.ArgumentPars
     publish.add_argument("--no-upload", action="store_true",
                          help=_("sign (and ship) without uploading to the relay"))
     publish.add_argument("--valid-days", type=int, default=180)
+
+
+def _register_export(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    export = _leaf(groups, "export", _("reports shared with the police, only where the "
+                                       "reporter consented (docs/EXPORT.md)"),
+                   export_commands.run_export)
+    export.add_argument("--consent", required=True,
+                        choices=[c.value for c in ExportConsent],
+                        help=_("police-intel: anonymous intelligence; police-report: a "
+                               "report with the reporter's contact"))
+    export.add_argument("--since", required=True, type=export_commands.day, metavar="DAY",
+                        help=_("first day received, YYYY-MM-DD"))
+    export.add_argument("--until", type=export_commands.day, metavar="DAY",
+                        help=_("last day received (default: today)"))
+    export.add_argument("--format", default="jsonl", choices=[f.value for f in ExportFormat])
+    export.add_argument("--by", metavar="NAME", help=_("who is exporting (logged)"))
+    export.add_argument("--out", type=Path, metavar="FILE",
+                        help=_("write here (a new file, readable only by you) instead of "
+                               "standard output"))
+    _leaf(groups, "export-log", _("every export made: when, by whom, which reports"),
+          export_commands.run_export_log)
+
+
+def _register_reply(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    reply = _leaf(groups, "reply", _("answer a reporter through their anonymous mailbox"),
+                  reply_commands.run_reply, relay=True)
+    reply.add_argument("case_id", metavar="ID")
+    reply.add_argument("--kind", required=True, choices=[k.value for k in ReplyKind],
+                       help=", ".join(f"{k.value}: {text}"
+                                      for k, text in reply_commands.KIND_HELP.items()))
+    reply.add_argument("--text", help=_("the reply, in words the person will read"))
+    reply.add_argument("--text-file", type=Path, metavar="FILE",
+                       help=_("read the reply from a UTF-8 text file"))
+    reply.add_argument("--by", metavar="NAME", help=_("who is replying (logged)"))
+    log = _leaf(groups, "reply-log", _("the replies sent to one report: when, by whom, what"),
+                reply_commands.run_reply_log)
+    log.add_argument("case_id", metavar="ID")
 
 
 def _leaf(actions: argparse._SubParsersAction[argparse.ArgumentParser], name: str, text: str,

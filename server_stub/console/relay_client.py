@@ -13,6 +13,7 @@ but ciphertext, so what it returns is checked like any input.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import re
@@ -153,6 +154,16 @@ class OrgRelayClient:
                                      headers={"Content-Type": "application/json"})
         _expect(status, body, 200)
         return _int_field(body, "version")
+
+    def put_reply(self, token: str, sealed: bytes) -> str:
+        """Leave a sealed reply in a reporter's mailbox; returns the relay's reply id."""
+        status, body = self._request("POST", "/v1/org/replies", json={
+            "token": token, "sealed": base64.b64encode(sealed).decode("ascii")})
+        _expect(status, body, 201)
+        reply_id = _json(body).get("id")
+        if not isinstance(reply_id, str):
+            raise RelayError("the relay's answer has no reply id")
+        return reply_id
 
     def get_bundle(self, kind: str, name: str) -> bytes | None:
         """The bundle the relay serves now (public API), or None if there is none."""
