@@ -36,6 +36,7 @@ class SyncEngine:
                  feed_names: Callable[[], Sequence[FeedName]], *,
                  poll_seconds: float = 15 * 60.0,
                  on_status: Callable[[SyncStatus], None] | None = None,
+                 after_feeds: Callable[[], object] | None = None,
                  clock: Callable[[], datetime] | None = None) -> None:
         self._outbox = outbox
         self._sender = sender
@@ -43,6 +44,7 @@ class SyncEngine:
         self._feed_names = feed_names
         self._poll_seconds = poll_seconds
         self._on_status = on_status
+        self._after_feeds = after_feeds
         self._clock = clock or (lambda: datetime.now(UTC))
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -82,6 +84,8 @@ class SyncEngine:
         if feeds and not self._stop.is_set():
             results = [self._feeds.refresh(kind, name) for kind, name in self._feed_names()]
             self._last_feed_poll = self._clock()
+            if self._after_feeds is not None:
+                self._after_each_feed_pass()
         self._publish(drain, results)
         return drain, results
 
@@ -98,6 +102,14 @@ class SyncEngine:
             except Exception:  # noqa: BLE001 - the loop must survive; the next pass retries
                 self._publish(DrainReport(), [], online=False)
             self._wake.wait(self._seconds_until_next())
+
+    def _after_each_feed_pass(self) -> None:
+        # What rides along with the feeds (replies to reporters) must never stop delivery
+        # or the feeds: a failure here waits for the next pass.
+        try:
+            self._after_feeds()  # type: ignore[misc]
+        except Exception:  # noqa: BLE001, S110
+            pass
 
     def _feeds_due(self) -> bool:
         last = self._last_feed_poll

@@ -3,29 +3,35 @@
 A bundle touches the cache only after its signature (against the pinned root), kind and
 name, version (never older than the cached one) and expiry have been checked; the cache
 write replaces the old copy in one transaction. An unchanged poll is a conditional GET
-that costs a 304. A refused bundle leaves the cache exactly as it was and is reported.
+that costs a 304. When the relay answers with a patch (sync/protocol/delta.py), the
+patch is applied to the cached bundle and the result verified as a whole; a patch that
+does not give a bundle that verifies costs one more request, for the whole bundle. A
+refused bundle leaves the cache exactly as it was and is reported.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 
 from sync.errors import AnswerTooLargeError, RelayUnreachableError, SyncError
-from sync.ports import FeedPort
+from sync.ports import CachedFeed, FeedPort
 from sync.protocol.bundle import read_verified_bundle, verify_bundle
+from sync.protocol.delta import apply_patch
 from sync.protocol.errors import (
     BundleError,
     BundleTooLargeError,
     ExpiredError,
+    PatchError,
     RollbackError,
     SignatureError,
     UnknownKeyError,
 )
 from sync.protocol.root import Root
-from sync.relay_api import RelayApi
+from sync.relay_api import BundleAnswer, RelayApi
 
 
 class FeedOutcome(StrEnum):
@@ -58,18 +64,30 @@ class FeedSync:
         try:
             answer = self._api.bundle(kind, name, etag=cached.etag if cached else None,
                                       since=cached.version if cached else None)
+            if not answer.patch:
+                return self._accept(kind, name, cached, answer)
+            result = self._accept(kind, name, cached, _applied(cached, answer))
+            if result.outcome is not FeedOutcome.REFUSED:
+                return result
+            # A patch that gives no good bundle: the whole bundle decides, not the patch.
+            return self._accept(kind, name, cached, self._api.bundle(kind, name))
         except RelayUnreachableError:
             return FeedResult(kind, name, FeedOutcome.UNREACHABLE)
         except AnswerTooLargeError:
             return FeedResult(kind, name, FeedOutcome.REFUSED, "too_large")
         except SyncError:
             return FeedResult(kind, name, FeedOutcome.REFUSED, "bad_answer")
+
+    def _accept(self, kind: str, name: str, cached: CachedFeed | None,
+                answer: BundleAnswer) -> FeedResult:
         now = self._clock()
         if answer.status == 404:
             return FeedResult(kind, name, FeedOutcome.NOT_PUBLISHED)
-        if answer.status == 304:
+        if answer.status == 304 or answer.patch:
             if cached is None:
                 return FeedResult(kind, name, FeedOutcome.REFUSED, "bad_answer")
+            if answer.patch:
+                return FeedResult(kind, name, FeedOutcome.REFUSED, "malformed")
             self._cache.confirm(kind, name, now)
             return FeedResult(kind, name, FeedOutcome.UNCHANGED)
         try:
@@ -88,6 +106,18 @@ class FeedSync:
         new_ids = tuple(str(i["id"]) for i in bundle.items
                         if "id" in i and str(i["id"]) not in old_ids)
         return FeedResult(kind, name, FeedOutcome.UPDATED, new_item_ids=new_ids)
+
+
+def _applied(cached: CachedFeed | None, answer: BundleAnswer) -> BundleAnswer:
+    """The whole bundle a patch gives (still to be verified), under the ETag the relay
+    gives that bundle; the patch itself if it does not apply (refused as malformed)."""
+    if cached is None:
+        return answer
+    try:
+        raw = apply_patch(cached.raw, answer.raw)
+    except PatchError:
+        return answer
+    return BundleAnswer(200, raw, f'"{hashlib.sha256(raw).hexdigest()}"')
 
 
 def refusal_reason(exc: BundleError) -> str:

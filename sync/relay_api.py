@@ -15,6 +15,7 @@ import httpx
 from sync.errors import AnswerTooLargeError, RelayAnswerError, RelayUnreachableError
 from sync.protocol.bundle import MAX_BUNDLE_BYTES
 from sync.protocol.codec import b64decode
+from sync.protocol.delta import MEDIA_TYPE as PATCH_MEDIA_TYPE
 from sync.protocol.errors import MessageError
 from sync.protocol.messages import PowChallenge, Receipt, ReportSubmission
 
@@ -44,6 +45,7 @@ class BundleAnswer:
     status: int  # 200, 304 or 404
     raw: bytes = b""
     etag: str | None = None
+    patch: bool = False  # raw is a patch to the version sent as ``since`` (delta.py)
 
 
 class RelayApi:
@@ -76,7 +78,8 @@ class RelayApi:
 
     def bundle(self, kind: str, name: str, *, etag: str | None = None,
                since: int | None = None) -> BundleAnswer:
-        headers = {"If-None-Match": etag} if etag else {}
+        # The version says all the ETag would (versions only grow), in fewer bytes.
+        headers = {"If-None-Match": etag} if etag and since is None else {}
         params = {"since": str(since)} if since is not None else {}
         response = self._request("GET", f"/v1/bundles/{kind}/{name}", headers=headers,
                                  params=params, limit=MAX_BUNDLE_BYTES)
@@ -84,7 +87,9 @@ class RelayApi:
             return BundleAnswer(response.status_code)
         if response.status_code != 200:
             raise RelayAnswerError(f"bundle request answered {response.status_code}")
-        return BundleAnswer(200, response.content, response.headers.get("ETag"))
+        media_type = response.headers.get("Content-Type", "").partition(";")[0].strip()
+        return BundleAnswer(200, response.content, response.headers.get("ETag"),
+                            patch=media_type == PATCH_MEDIA_TYPE)
 
     def replies(self, token: str) -> list[tuple[str, bytes, str]]:
         """The sealed replies in a mailbox, as (id, sealed, day); an empty mailbox and an

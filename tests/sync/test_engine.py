@@ -74,3 +74,25 @@ def test_wake_without_feeds_only_drains() -> None:
                         poll_seconds=3600)
     engine.run_once(feeds=False)
     assert (sender.drains, feeds.calls) == (1, 0)
+
+
+def test_what_rides_with_the_feeds_runs_after_them_and_never_breaks_the_pass() -> None:
+    # Given an engine whose after-feeds step (fetching replies) fails
+    calls: list[str] = []
+    statuses: list[SyncStatus] = []
+    feeds = SlowFeeds()
+    feeds.calls = 1  # skip the slow first refresh
+
+    def replies() -> None:
+        calls.append(f"replies after {feeds.calls - 1} feed(s)")
+        raise RuntimeError("the relay answered something odd")
+
+    engine = SyncEngine(FakeOutbox(), FakeSender(), feeds,  # type: ignore[arg-type]
+                        lambda: [("alerts", "uk.eng.wm")], poll_seconds=3600,
+                        on_status=statuses.append, after_feeds=replies)
+    # When a pass with feeds runs, and then one without
+    engine.run_once(feeds=True)
+    engine.run_once(feeds=False)
+    # Then the step ran once, after the feeds, and both passes still reported their status
+    assert calls == ["replies after 1 feed(s)"]
+    assert len(statuses) == 2

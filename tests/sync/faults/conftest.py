@@ -74,19 +74,28 @@ def kit() -> TrustKit:
     return TrustKit()
 
 
-@pytest.fixture
-def phone(tmp_path: Path) -> Iterator[Phone]:
-    vault = Vault(tmp_path / "phone", params=KdfParams.insecure_fast())
+def make_phone(data_dir: Path) -> Phone:
+    """A vault, outbox and reporting service, sealing to a throwaway organisation key."""
+    vault = Vault(data_dir, params=KdfParams.insecure_fast())
     vault.create(PASSCODE)
     private, public = generate_report_keypair()
     outbox = OutboxStore(vault)
     reporting = ReportingService(ReportStore(vault), outbox, SettingsStore(vault),
                                  AreaTaxonomy.load(), public)
-    phone = Phone(vault, outbox, reporting, private)
-    yield phone
+    return Phone(vault, outbox, reporting, private)
+
+
+def close_phone(phone: Phone) -> None:
     for client in phone.clients:
         client.close()
-    vault.lock()
+    phone.vault.lock()
+
+
+@pytest.fixture
+def phone(tmp_path: Path) -> Iterator[Phone]:
+    phone = make_phone(tmp_path / "phone")
+    yield phone
+    close_phone(phone)
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ def free_port() -> int:
 
 class RelayProcess:
     def __init__(self, workdir: Path, root_raw: bytes, *, port: int | None = None,
-                 difficulty: int = 2) -> None:
+                 difficulty: int = 2, extra_args: tuple[str, ...] = ()) -> None:
         self.workdir = workdir
         self.db = workdir / "relay.db"
         self.root = workdir / "root.json"
@@ -39,7 +39,7 @@ class RelayProcess:
             "--root", str(self.root), "--pow-difficulty", str(difficulty),
             "--pow-secret-file", str(secret),
             "--rate-limit", "reports=1000000/60", "--rate-limit", "pow=1000000/60",
-            "--rate-limit", "bundles=1000000/60",
+            "--rate-limit", "bundles=1000000/60", *extra_args,
         ]
         self._proc: subprocess.Popen[bytes] | None = None
 

@@ -15,6 +15,7 @@ from app.vault.feeds import FeedStore
 from app.vault.vault import Vault
 from sync.feeds import FeedOutcome, FeedSync
 from sync.protocol.bundle import MAX_BUNDLE_BYTES
+from sync.protocol.delta import MEDIA_TYPE as PATCH_TYPE
 from sync.relay_api import RelayApi
 from sync.transport import TransportConfig, make_http_client
 from tests.trustkit import TrustKit, make_alert
@@ -23,20 +24,28 @@ REGION = "uk.eng.wm"
 
 
 class FakeRelay:
-    """Serves whatever body the test sets, for any bundle path, over real HTTP."""
+    """Serves whatever body the test sets, for any bundle path, over real HTTP; with
+    ``patch`` set, answers a request with ``since`` with that body as a patch."""
 
     def __init__(self) -> None:
         self.body = b""
         self.status = 200
+        self.patch: bytes | None = None
+        self.patch_always = False  # also when the phone sent no version
+        self.paths: list[str] = []
         relay = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
+                relay.paths.append(self.path)
+                as_patch = relay.patch is not None and ("since=" in self.path
+                                                        or relay.patch_always)
+                body = relay.patch if as_patch and relay.patch is not None else relay.body
                 self.send_response(relay.status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(relay.body)))
+                self.send_header("Content-Type", PATCH_TYPE if as_patch else "application/json")
+                self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(relay.body)
+                self.wfile.write(body)
 
             def log_message(self, *args: object) -> None:
                 return
