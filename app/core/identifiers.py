@@ -46,6 +46,18 @@ class Handle:
     handle: str
 
 
+def display_phone(e164: str, region: str = DEFAULT_REGION) -> str:
+    """How someone in ``region`` writes ``e164``: the national form for a number of their
+    own country, the international form for any other; unparseable text as it is."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    same_country = phonenumbers.region_code_for_number(number) == region.strip().upper()
+    style = PhoneNumberFormat.NATIONAL if same_country else PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(number, style)
+
+
 def normalise_phone(raw: str, region: str = DEFAULT_REGION) -> Phone:
     """Parse ``raw`` as dialled from ``region``; keep it unverified if it is not a number."""
     kept = raw.strip()

@@ -57,6 +57,8 @@ class IncidentType(Vocab):
     SEXUAL_ASSAULT = "sexual_assault", N_("Sexual assault or rape")
     ROBBERY = "robbery", N_("Robbery or theft")
     PAYMENT = "payment", N_("Refused to pay or payment fraud")
+    # TRANSLATORS: removing a condom during sex without consent. Use the everyday word
+    # sex workers use for it if there is one; keep it factual, not graphic.
     STEALTHING = "stealthing", N_("Condom removal (stealthing)")
     THREATS = "threats", N_("Threats or intimidation")
     HARASSMENT = "harassment", N_("Harassment or stalking")
@@ -150,7 +152,10 @@ class SubmittedBy(Vocab):
 class ConsentKind(Vocab):
     """What the reporter agrees may be done with the report."""
 
+    # TRANSLATORS: "sex workers" is the respectful term; never use a word for prostitute.
     WARN_OTHERS = "warn_others", N_("Warn other sex workers (details are anonymised)")
+    # TRANSLATORS: police are one option the person may choose, never a duty. "As
+    # intelligence" means no name and no contact details go with it.
     POLICE_INTEL = "police_intel", N_("Share anonymously with the police as intelligence")
     POLICE_REPORT = "police_report", N_("Report to the police with my contact details")
     SUPPORT_CONTACT = "support_contact", N_("Ask a support service to contact me")

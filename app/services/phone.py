@@ -6,6 +6,7 @@ more), so the UI calls it off its own thread.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 
@@ -13,10 +14,16 @@ from app.config import AppConfig
 from app.core.areas import AreaTaxonomy
 from app.services.session import PhoneSession
 from app.services.settings import Settings, SettingsStore
+from app.vault.header import write_atomic
 from app.vault.vault import Vault
 from sync.engine import SyncStatus
 from sync.protocol.errors import ProtocolError
 from sync.protocol.trust import Trust, load_trust
+
+# The language of the lock screen is the one thing kept outside the vault: the lock screen
+# must speak it before the passcode opens anything. It is a language code, nothing more.
+LANGUAGE_FILE = "language"
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(_[A-Za-z]{2,4})?")
 
 
 class NoTrustError(Exception):
@@ -70,6 +77,22 @@ class PhoneApp:
         with self._mutex:
             self.lock()
             self.vault.wipe()
+            (self.config.data_dir / LANGUAGE_FILE).unlink(missing_ok=True)
+
+    def lock_screen_language(self) -> str | None:
+        try:
+            code = (self.config.data_dir / LANGUAGE_FILE).read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        return code if _LANGUAGE_CODE.fullmatch(code) else None
+
+    def remember_lock_screen_language(self, code: str | None) -> None:
+        path = self.config.data_dir / LANGUAGE_FILE
+        if code is None or not _LANGUAGE_CODE.fullmatch(code):
+            path.unlink(missing_ok=True)
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, code.encode("ascii"))
 
     def reopen_session(self) -> None:
         """After a change of relay or proxy: a new HTTP client with the new settings."""

@@ -6,7 +6,9 @@ import datetime as dt
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_timedelta
+from babel.lists import format_list
 
+from app.core.identifiers import display_phone
 from app.ui.shell import Ui
 
 
@@ -19,6 +21,16 @@ def locale_of(ui: Ui) -> Locale:
 
 def day(ui: Ui, value: dt.date) -> str:
     return format_date(value, format="medium", locale=locale_of(ui))
+
+
+def listing(ui: Ui, items: list[str]) -> str:
+    """'a, b and c' in the user's language."""
+    return format_list(items, locale=locale_of(ui)) if items else ""
+
+
+def phone(ui: Ui, e164: str) -> str:
+    """A number as the user would write it: national if it is in their phone region."""
+    return display_phone(e164, ui.session.settings.load().phone_region)
 
 
 def age(ui: Ui, moment: dt.datetime, now: dt.datetime | None = None) -> str:

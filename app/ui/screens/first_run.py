@@ -26,6 +26,8 @@ class FirstRun:
     def build(self, ui: Ui) -> ft.Control:
         passcode = widgets.text_field(ui._("Passcode"), password=True)
         repeat = widgets.text_field(ui._("Repeat passcode"), password=True)
+        # TRANSLATORS: a second passcode to type if someone forces you to open the app;
+        # it opens an empty app and deletes what is stored.
         duress = widgets.text_field(ui._("Duress passcode (optional)"), password=True)
         strength = ft.Text(ui._("Use at least 6 characters. A few words are easy to remember "
                                 "and hard to guess."))

@@ -73,16 +73,19 @@ def _wait_text(ui: Ui, seconds: float) -> str:
 def _opened(ui: Ui) -> None:
     from app.ui.screens.home import Home
 
-    settings = ui.session.settings.load()
-    if settings.language and settings.language != ui.language:
-        ui.set_language(settings.language, remember=False)
+    # The latest choice wins: one made on the lock screen is kept in the settings.
+    stored = ui.session.settings.load().language
+    if ui.language is None and stored:
+        ui.set_language(stored)
+    elif ui.language != stored:
+        ui.session.settings.update(language=ui.language)
     ui.touch()
     ui.reset(Home())
 
 
 def language_picker(ui: Ui) -> ft.Control:
     """A row of buttons, one per language, each named in its own language."""
-    buttons: list[ft.Control] = [ft.TextButton(languages.own_name(code), height=widgets.TOUCH,
+    buttons: list[ft.Control] = [ft.TextButton(languages.own_name(code), style=widgets.roomy(),
                              on_click=lambda _e, c=code: ui.set_language(c),
                              disabled=code == (ui.language or "en"))
                for code in languages.available()]
