@@ -10,12 +10,15 @@ from collections.abc import Callable
 
 from app.config import AppConfig
 from app.core.areas import AreaTaxonomy
+from app.core.validation import Problem
 from app.services.alerts import ALERTS, AlertsService
 from app.services.directory import Directory, DirectoryService
+from app.services.followup import FollowupService
 from app.services.outreach import OutreachService
 from app.services.reporting import ReportingService
 from app.services.settings import SettingsStore
 from app.vault.feeds import FeedStore
+from app.vault.followups import FollowupStore
 from app.vault.outbox import OutboxStore
 from app.vault.reports import ReportStore
 from app.vault.vault import Vault
@@ -40,6 +43,7 @@ class PhoneSession:
         self.reports = ReportStore(vault)
         self.outbox = OutboxStore(vault)
         self.feeds = FeedStore(vault)
+        self.followups = FollowupService(FollowupStore(vault))
         self.alerts = AlertsService(self.feeds, trust.root)
         self._directory = DirectoryService(self.feeds, trust.root, areas,
                                            config.shipped_directory)
@@ -58,7 +62,8 @@ class PhoneSession:
             sender = Sender(self.outbox, api, on_delivered=self.reporting.after_delivery,
                             on_progress=self._pow_progress)
             self.engine = SyncEngine(self.outbox, sender, FeedSync(self.feeds, api, trust.root),
-                                     self.feed_names, on_status=on_status)
+                                     self.feed_names, on_status=on_status,
+                                     after_feeds=lambda: self.followups.fetch(api))
 
     def directory(self) -> Directory:
         return self._directory.load()
@@ -69,6 +74,27 @@ class PhoneSession:
 
     def feed_names(self) -> list[FeedName]:
         return [(ALERTS, region) for region in self.regions()] + [DIRECTORY]
+
+    def send_report(self, report_id: str) -> tuple[list[Problem], str | None]:
+        """Queue a report with a reply key; (problems that stop it, receipt code). In
+        outreach mode the code is for the person and is not kept on this phone."""
+        outreach = self.outreach.mode() is not None
+        receipt = FollowupService.one_time() if outreach else \
+            self.followups.for_report(report_id)
+        problems = self.reporting.send(report_id, reply_public_key=receipt.public_key)
+        if problems:
+            if not outreach and not self.outbox.for_report(report_id):
+                self.followups.forget_report(report_id)
+            return problems, None
+        return [], receipt.code
+
+    def delete_report(self, report_id: str) -> None:
+        self.reporting.delete(report_id)
+        self.followups.forget_report(report_id)
+
+    def check_replies(self) -> None:
+        """Ask the relay for replies now (with the feeds, off the UI thread)."""
+        self.sync_now()
 
     def start(self) -> None:
         self.outreach.sweep()  # drafts of sessions left open by a crash or a timeout

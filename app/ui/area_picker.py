@@ -74,5 +74,5 @@ class AreaPicker:
                         ft.Text(self.name(code), expand=True)]),
                 ft.TextButton(self.ui._("Remove %(area)s") % {"area": self.name(code)},
                               on_click=lambda _e, c=code: self._remove(c),
-                              height=widgets.TOUCH)], spacing=0)
+                              style=widgets.roomy())], spacing=0)
             for code in self.chosen]

@@ -18,7 +18,7 @@ import flet as ft
 from app import i18n
 from app.services.phone import PhoneApp
 from app.services.session import PhoneSession
-from app.ui import widgets
+from app.ui import theme, widgets
 from sync.engine import SyncStatus
 
 APP_TITLE = "Brolly"
@@ -35,12 +35,13 @@ class Ui:
     def __init__(self, page: ft.Page, app: PhoneApp) -> None:
         self.page = page
         self.app = app
-        self.language: str | None = None
-        self._translation = i18n.translation(None)
+        self.language: str | None = app.lock_screen_language()
+        self._translation = i18n.translation(self.language)
         self._stack: list[Screen] = []
         self._last_touch = time.monotonic()
         self._closed = threading.Event()
         self.notice: str | None = None
+        self._notice_slot = ft.Container()
 
     # --- translation -------------------------------------------------------------------------
 
@@ -53,8 +54,10 @@ class Ui:
     def set_language(self, code: str | None, *, remember: bool = True) -> None:
         self.language = code
         self._translation = i18n.translation(code)
-        if remember and self.app.session is not None:
-            self.app.session.settings.update(language=code)
+        if remember:
+            self.app.remember_lock_screen_language(code)
+            if self.app.session is not None:
+                self.app.session.settings.update(language=code)
         self.refresh()
 
     # --- navigation --------------------------------------------------------------------------
@@ -68,9 +71,7 @@ class Ui:
 
     def start(self) -> None:
         self.page.title = APP_TITLE
-        self.page.theme_mode = ft.ThemeMode.SYSTEM
-        self.page.theme = ft.Theme(color_scheme_seed=ft.Colors.RED_900)
-        self.page.dark_theme = ft.Theme(color_scheme_seed=ft.Colors.RED_900)
+        theme.apply(self.page)
         self.page.padding = 0
         self.page.on_keyboard_event = self._on_key
         self.page.on_app_lifecycle_state_change = self._on_lifecycle
@@ -108,6 +109,10 @@ class Ui:
         self._stack[-1] = screen
         self.refresh()
 
+    def showing(self, screen: Screen) -> bool:
+        """Whether ``screen`` is the one on show (work finished off the loop checks it)."""
+        return bool(self._stack) and self._stack[-1] is screen
+
     def refresh(self) -> None:
         screen = self._stack[-1]
         try:
@@ -141,6 +146,17 @@ class Ui:
 
     def toast(self, message: str) -> None:
         self.page.show_dialog(ft.SnackBar(ft.Text(message)))
+
+    def confirm(self, title: str, body: str, action: str, then: Callable[[], None]) -> None:
+        """Ask before something that cannot be undone; ``then`` runs only on ``action``."""
+        def confirmed(_event: Any) -> None:
+            self.page.pop_dialog()
+            then()
+
+        self.page.show_dialog(ft.AlertDialog(
+            title=ft.Text(title), content=ft.Text(body),
+            actions=[ft.TextButton(self._("Cancel"), on_click=lambda _e: self.page.pop_dialog()),
+                     ft.TextButton(action, on_click=confirmed)]))
 
     # --- safety ------------------------------------------------------------------------------
 
@@ -180,11 +196,12 @@ class Ui:
         back: list[ft.Control] = []
         if len(self._stack) > 1:
             back = [ft.TextButton(self._("Back"), icon=ft.Icons.ARROW_BACK, on_click=self.back,
-                                  height=widgets.TOUCH)]
+                                  style=widgets.roomy())]
         exit_button = ft.FilledButton(
+            # TRANSLATORS: a button that hides the app at once, e.g. when someone comes near.
+            # Keep it short: it is shown on every screen.
             self._("Quick exit"), icon=ft.Icons.EXIT_TO_APP, on_click=self.quick_exit,
-            height=widgets.TOUCH, style=ft.ButtonStyle(bgcolor=ft.Colors.ERROR,
-                                                       color=ft.Colors.ON_ERROR))
+            style=widgets.roomy(bgcolor=ft.Colors.ERROR, color=ft.Colors.ON_ERROR))
         title = ft.Text(screen.title(self), theme_style=ft.TextThemeStyle.TITLE_LARGE,
                         weight=ft.FontWeight.BOLD, expand=True, no_wrap=False)
         return ft.Container(ft.Row([*back, title, exit_button], spacing=8),
@@ -192,10 +209,13 @@ class Ui:
                             bgcolor=ft.Colors.SURFACE_CONTAINER)
 
     def _notice(self) -> ft.Control:
-        if self.notice is None:
-            return ft.Container()
-        return ft.Container(widgets.banner(self.notice), padding=ft.Padding.only(
-            left=16, right=16, top=8))
+        self._notice_slot = ft.Container(padding=ft.Padding.only(left=16, right=16, top=8))
+        self._fill_notice()
+        return self._notice_slot
+
+    def _fill_notice(self) -> None:
+        self._notice_slot.content = None if self.notice is None else widgets.banner(self.notice)
+        self._notice_slot.visible = self.notice is not None
 
     def _on_disconnect(self, _event: Any) -> None:
         self._closed.set()
@@ -228,12 +248,29 @@ class Ui:
             self.notice = self.ngettext("There is %(count)d new warning for your areas.",
                                         "There are %(count)d new warnings for your areas.",
                                         new) % {"count": new}
-        if new or getattr(self._stack[-1], "live", False):
+        # Only a new notice, or a screen that shows sync progress, is redrawn: redrawing
+        # any other screen on every status (they come often while the relay is out of
+        # reach) would swallow taps and typing in the report wizard.
+        # A new notice is put in its place above the screen; only a screen that shows sync
+        # progress is redrawn. Redrawing any other screen on every status (they come often
+        # while the relay is out of reach) would swallow taps and typing in the wizard.
+        if getattr(self._stack[-1], "live", False):
             self._on_loop(self._refresh_if_unlocked)
+        elif new:
+            self._on_loop(self._show_notice)
 
     def _refresh_if_unlocked(self) -> None:
-        if self.app.unlocked and (self.notice or getattr(self._stack[-1], "live", False)):
+        if self.app.unlocked and getattr(self._stack[-1], "live", False):
             self.refresh()
+
+    def _show_notice(self) -> None:
+        if not self.app.unlocked:
+            return
+        self._fill_notice()
+        try:
+            self._notice_slot.update()
+        except RuntimeError:  # not on the page (the cover screen): shown at the next redraw
+            pass
 
     def _on_loop(self, action: Callable[[], None]) -> None:
         async def run() -> None:

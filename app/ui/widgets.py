@@ -8,7 +8,12 @@ from typing import Any
 import flet as ft
 
 TOUCH = 48  # minimum touch target, in logical pixels
-BIG_ACTION = 64
+
+
+def roomy(**style: Any) -> ft.ButtonStyle:
+    """A button at least TOUCH high that grows with its text: large text sizes and long
+    translations wrap onto more lines instead of being cut off."""
+    return ft.ButtonStyle(padding=ft.Padding.symmetric(vertical=14, horizontal=16), **style)
 
 Handler = Callable[[Any], None]
 
@@ -27,19 +32,22 @@ def paragraph(text: str, *, muted: bool = False) -> ft.Text:
 
 
 def big_action(label: str, icon: ft.IconData, on_click: Handler) -> ft.Button:
-    return ft.Button(label, icon=icon, on_click=on_click, height=BIG_ACTION, expand=True,
+    return ft.Button(label, icon=icon, on_click=on_click, expand=True,
                      style=ft.ButtonStyle(text_style=ft.TextStyle(size=18),
+                                          padding=ft.Padding.symmetric(vertical=22,
+                                                                       horizontal=16),
                                           shape=ft.RoundedRectangleBorder(radius=12)))
 
 
 def primary(label: str, on_click: Handler, *, icon: ft.IconData | None = None,
             disabled: bool = False) -> ft.FilledButton:
-    return ft.FilledButton(label, icon=icon, on_click=on_click, height=TOUCH, disabled=disabled)
+    return ft.FilledButton(label, icon=icon, on_click=on_click, style=roomy(),
+                           disabled=disabled)
 
 
 def secondary(label: str, on_click: Handler, *, icon: ft.IconData | None = None,
               url: str | None = None) -> ft.OutlinedButton:
-    return ft.OutlinedButton(label, icon=icon, on_click=on_click, height=TOUCH, url=url)
+    return ft.OutlinedButton(label, icon=icon, on_click=on_click, style=roomy(), url=url)
 
 
 def text_field(label: str, value: str = "", *, multiline: bool = False, password: bool = False,
@@ -77,3 +85,9 @@ def banner(text: str, *, warning: bool = False) -> ft.Container:
 
 def busy(text: str) -> ft.Row:
     return ft.Row([ft.ProgressRing(width=24, height=24), ft.Text(text)], spacing=12)
+
+
+def receipt_code(code: str) -> ft.Text:
+    """A receipt code, big enough to copy by hand. Not "selectable": selectable text is
+    missing from the accessibility tree, and a screen reader must read the code out."""
+    return ft.Text(code, size=26, weight=ft.FontWeight.BOLD, font_family="monospace")

@@ -84,6 +84,17 @@ class FollowupStore:
             conn.execute("DELETE FROM followups WHERE report_id = ?", (report_id,))
 
 
+    def forget_code(self, token: str) -> None:
+        """A code typed in from another phone is removed: it and its replies go."""
+        with self._vault.transaction() as conn:
+            held = conn.execute("SELECT 1 FROM followups WHERE token = ? AND report_id IS NULL",
+                                (token,)).fetchone()
+            if held is None:  # a report's own code goes only with the report
+                return
+            conn.execute("DELETE FROM replies WHERE token = ?", (token,))
+            conn.execute("DELETE FROM followups WHERE token = ?", (token,))
+
+
 def _reply(row: Any) -> StoredReply:
     reply_id, token, kind, body, sent_day, received_at, seen = row
     return StoredReply(str(reply_id), str(token), str(kind), str(body),

@@ -19,14 +19,14 @@ def incident_names(ui: Ui, codes: tuple[str, ...]) -> str:
             names.append(ui._(IncidentType.from_code(code).label))
         except ValueError:
             names.append(code)
-    return ", ".join(names)
+    return fmt.listing(ui, names)
 
 
 def alert_tile(ui: Ui, alert: Alert, *, unread: bool = False) -> ft.Control:
     from app.ui.screens.alerts import AlertDetail
 
     title = incident_names(ui, alert.incident_types)
-    place = ", ".join(_area_name(ui, code) for code in alert.areas)
+    place = fmt.listing(ui, [_area_name(ui, code) for code in alert.areas])
     subtitle = ui._("%(date)s · %(place)s") % {"date": fmt.day(ui, alert.date), "place": place}
     return ft.ListTile(
         leading=ft.Icon(ft.Icons.WARNING, color=ft.Colors.ERROR),

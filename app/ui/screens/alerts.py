@@ -68,7 +68,8 @@ class AlertDetail:
             widgets.paragraph(alert.summary),
         ]
         for phone in ids.phones:
-            lines.append(widgets.paragraph(ui._("Phone: %(number)s") % {"number": phone}))
+            lines.append(widgets.paragraph(ui._("Phone: %(number)s") % {
+                "number": fmt.phone(ui, phone)}))
         for plate in ids.registrations:
             lines.append(widgets.paragraph(ui._("Vehicle: %(plate)s") % {"plate": plate}))
         for email in ids.emails:

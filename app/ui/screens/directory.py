@@ -78,7 +78,7 @@ def _phone_buttons(ui: Ui, service: Service, phone: ServicePhone) -> list[ft.Con
     names = {"name": service.name, "label": ui._(phone.label), "number": phone.display}
     buttons: list[ft.Control] = [
         ft.FilledButton(ui._("Call %(name)s (%(label)s: %(number)s)") % names,
-                        icon=ft.Icons.CALL, url=phone.tel_url, height=widgets.TOUCH)]
+                        icon=ft.Icons.CALL, url=phone.tel_url, style=widgets.roomy())]
     if phone.is_mobile:
         buttons.append(widgets.secondary(ui._("Text %(name)s") % names, lambda _e: None,
                                          icon=ft.Icons.SMS, url=phone.sms_url))
@@ -87,7 +87,7 @@ def _phone_buttons(ui: Ui, service: Service, phone: ServicePhone) -> list[ft.Con
         ui.page.run_task(_copy, ui, phone.display)
 
     buttons.append(ft.TextButton(ui._("Copy the number of %(name)s") % names,
-                                 icon=ft.Icons.COPY, on_click=copy, height=widgets.TOUCH))
+                                 icon=ft.Icons.COPY, on_click=copy, style=widgets.roomy()))
     return buttons
 
 

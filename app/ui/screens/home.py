@@ -39,6 +39,8 @@ class Home:
         unread = sum(1 for a in mine if a.id not in seen)
         waiting = len(session.outbox.items([OutboxState.WAITING, OutboxState.SENDING]))
         actions = ft.Column([
+            # TRANSLATORS: a "bad date" is a client who was violent, dangerous or cheated
+            # the worker. Use the phrase sex workers in your language use; not "crime".
             ft.Row([widgets.big_action(ui._("Report a bad date"), ft.Icons.REPORT,
                                        lambda _e: ui.go(ReportWizard()))]),
             ft.Row([widgets.big_action(ui._("Check a number"), ft.Icons.SEARCH,
@@ -65,8 +67,13 @@ class Home:
             "%(count)d report is waiting to be sent. It will go when there is a connection.",
             "%(count)d reports are waiting to be sent. They will go when there is a "
             "connection.", waiting) % {"count": waiting})] if waiting else []
+        replies = session.followups.unseen_count()
+        reply_line = [widgets.banner(ui.ngettext(
+            "There is %(count)d new reply to your report under My reports.",
+            "There are %(count)d new replies to your reports under My reports.", replies) % {
+            "count": replies})] if replies else []
         return ft.Column([
-            actions, *outbox_line,
+            *reply_line, actions, *outbox_line,
             widgets.subheading(alerts_title),
             freshness_banner(ui, snapshot.freshness), *preview,
             widgets.paragraph(fmt.data_age(ui, snapshot.freshness.data_as_of), muted=True),

@@ -9,6 +9,7 @@ import flet as ft
 
 from app.services.outreach import OutreachError, Session
 from app.ui import widgets
+from app.ui.screens.replies import receipt_code_block
 from app.ui.shell import Ui
 
 
@@ -56,8 +57,7 @@ class OutreachDone:
         code = [widgets.paragraph(ui._("Give the person this receipt code. With it they can "
                                        "read replies from the organisation in Brolly on any "
                                        "phone. It is shown once and not kept here.")),
-                ft.Text(self.receipt_code, size=32, weight=ft.FontWeight.BOLD,
-                        selectable=True)] if self.receipt_code else []
+                *receipt_code_block(ui, self.receipt_code)] if self.receipt_code else []
         return ft.Column([
             widgets.heading(ui._("The report is sealed and will be sent when there is signal.")),
             *code,

@@ -9,6 +9,7 @@ from app.services.reporting import ReportEntry
 from app.ui import format as fmt
 from app.ui import widgets
 from app.ui.screens.alert_views import incident_names
+from app.ui.screens.replies import EnterReceiptCode, reply_lines
 from app.ui.shell import Ui
 from sync.protocol.outbox import OutboxState
 
@@ -16,22 +17,36 @@ from sync.protocol.outbox import OutboxState
 class MyReports:
     live = True  # redrawn when the sync engine reports progress
 
+    def __init__(self) -> None:
+        self.new_replies: set[str] | None = None  # unread until this screen showed them
+
     def title(self, ui: Ui) -> str:
         return ui._("My reports")
 
     def build(self, ui: Ui) -> ft.Control:
+        if self.new_replies is None:  # opening the screen: look for replies as well
+            self.new_replies = set()
+            ui.session.check_replies()
+        # Replies that arrive while the screen is open are marked new too.
+        self.new_replies |= ui.session.followups.take_unseen()
+        new = self.new_replies
         entries = ui.session.reporting.entries()
+        enter_code = widgets.secondary(ui._("Enter a receipt code"),
+                                       lambda _e: ui.go(EnterReceiptCode()), icon=ft.Icons.KEY)
+        elsewhere = [_code_card(ui, f.receipt_code, f.token, new)
+                     for f in ui.session.followups.codes_from_elsewhere()]
         if not entries:
-            return ft.Column([widgets.paragraph(ui._("You have no reports on this phone."))])
+            return ft.Column([widgets.paragraph(ui._("You have no reports on this phone.")),
+                              *elsewhere, enter_code], spacing=12, scroll=ft.ScrollMode.AUTO)
         waiting = any(e.delivery is not None and e.delivery.state in (
             OutboxState.WAITING, OutboxState.SENDING) for e in entries)
         send_now = [widgets.secondary(ui._("Try sending now"), lambda _e: _send_now(ui),
                                       icon=ft.Icons.SEND)] if waiting else []
-        return ft.Column([*send_now, *(_card(ui, entry) for entry in entries)], spacing=12,
-                         scroll=ft.ScrollMode.AUTO)
+        return ft.Column([*send_now, *(_card(ui, entry, new) for entry in entries), *elsewhere,
+                          enter_code], spacing=12, scroll=ft.ScrollMode.AUTO)
 
 
-def _card(ui: Ui, entry: ReportEntry) -> ft.Control:
+def _card(ui: Ui, entry: ReportEntry, new: set[str]) -> ft.Control:
     from app.ui.screens.wizard import ReportWizard
 
     stored, item = entry.stored, entry.delivery
@@ -46,6 +61,9 @@ def _card(ui: Ui, entry: ReportEntry) -> ft.Control:
         lines.append(widgets.paragraph(ui._("%(date)s · %(place)s") % {"date": when,
                                                                        "place": where}))
     lines.append(widgets.paragraph(_state_text(ui, entry)))
+    report_id = stored.id if stored is not None else item.report_id if item else None
+    if report_id is not None and item is not None:
+        lines += _followup_lines(ui, report_id, new)
     buttons: list[ft.Control] = []
     if item is None and stored is not None:
         buttons.append(widgets.primary(ui._("Continue this draft"), lambda _e: ui.go(
@@ -58,6 +76,39 @@ def _card(ui: Ui, entry: ReportEntry) -> ft.Control:
                                          icon=ft.Icons.DELETE))
     lines.append(ft.Row(buttons, wrap=True))
     return ft.Card(ft.Container(ft.Column(lines, spacing=6), padding=12))
+
+
+def _followup_lines(ui: Ui, report_id: str, new: set[str]) -> list[ft.Control]:
+    followups = ui.session.followups
+    code = followups.code_of(report_id)
+    if code is None:
+        return []
+    replies = followups.replies_for_report(report_id)
+    return [widgets.paragraph(ui._("Receipt code: %(code)s") % {"code": code}, muted=True),
+            *reply_lines(ui, replies, new)]
+
+
+def _code_card(ui: Ui, code: str, token: str, new: set[str]) -> ft.Control:
+    replies = ui.session.followups.replies_for_token(token)
+    lines: list[ft.Control] = [
+        widgets.subheading(ui._("Receipt code %(code)s") % {"code": code}),
+        *(reply_lines(ui, replies, new) or [widgets.paragraph(ui._(
+            "No reply yet. Brolly checks whenever it updates the warnings."))]),
+        ft.Row([widgets.secondary(ui._("Remove this code from this phone"),
+                                  lambda _e: _forget_code(ui, token), icon=ft.Icons.DELETE)],
+               wrap=True)]
+    return ft.Card(ft.Container(ft.Column(lines, spacing=6), padding=12))
+
+
+def _forget_code(ui: Ui, token: str) -> None:
+    def forget() -> None:
+        ui.session.followups.forget_code(token)
+        ui.refresh()
+
+    ui.confirm(ui._("Remove this receipt code?"),
+               ui._("The code and its replies will be deleted from this phone. You can type "
+                    "the code again later to read the replies."),
+               ui._("Remove it"), forget)
 
 
 def _state_text(ui: Ui, entry: ReportEntry) -> str:
@@ -100,17 +151,14 @@ def _reopen(ui: Ui, item_id: str) -> None:
 
 
 def _delete(ui: Ui, report_id: str) -> None:
-    def confirmed(_event: object) -> None:
-        ui.page.pop_dialog()
-        ui.session.reporting.delete(report_id)
+    def delete() -> None:
+        ui.session.delete_report(report_id)
         ui.refresh()
 
-    ui.page.show_dialog(ft.AlertDialog(
-        title=ft.Text(ui._("Delete this report?")),
-        content=ft.Text(ui._("It will be removed from this phone. A report that was already "
-                             "sent stays with the organisation.")),
-        actions=[ft.TextButton(ui._("Cancel"), on_click=lambda _e: ui.page.pop_dialog()),
-                 ft.TextButton(ui._("Delete it"), on_click=confirmed)]))
+    ui.confirm(ui._("Delete this report?"),
+               ui._("It will be removed from this phone. A report that was already sent stays "
+                    "with the organisation."),
+               ui._("Delete it"), delete)
 
 
 def _area(areas: AreaTaxonomy, code: str | None, ui: Ui) -> str:

@@ -141,17 +141,14 @@ class SettingsScreen:
         ui.refresh()
 
     def _wipe(self, ui: Ui) -> None:
-        def confirmed(_event: Any) -> None:
-            ui.page.pop_dialog()
+        def wipe() -> None:
             ui.app.wipe()
             ui.show_start()
 
-        ui.page.show_dialog(ft.AlertDialog(
-            title=ft.Text(ui._("Delete everything?")),
-            content=ft.Text(ui._("Every report, warning and setting on this phone will be "
-                                 "deleted. This cannot be undone.")),
-            actions=[ft.TextButton(ui._("Cancel"), on_click=lambda _e: ui.page.pop_dialog()),
-                     ft.TextButton(ui._("Yes, delete everything"), on_click=confirmed)]))
+        ui.confirm(ui._("Delete everything?"),
+                   ui._("Every report, warning and setting on this phone will be deleted. "
+                        "This cannot be undone."),
+                   ui._("Yes, delete everything"), wipe)
 
 
 def _passcode_error(ui: Ui, exc: Exception) -> str:

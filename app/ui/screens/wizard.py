@@ -14,6 +14,7 @@ from app.ui import widgets
 from app.ui.screens import wizard_steps as steps
 from app.ui.screens.alert_views import incident_names
 from app.ui.screens.outreach import OutreachDone
+from app.ui.screens.replies import receipt_code_block
 from app.ui.shell import Ui
 
 REVIEW = 5
@@ -28,6 +29,7 @@ class ReportWizard:
         self.step = min(max(step, 0), REVIEW)
         self.memo: dict[str, str] = {}
         self.problems: list[Problem] = []
+        self.sending = False
         self._read: steps.Reader | None = None
 
     def title(self, ui: Ui) -> str:
@@ -41,6 +43,13 @@ class ReportWizard:
         self._read = view.read
         progress = ui._("Step %(step)d of %(total)d") % {"step": self.step + 1,
                                                          "total": REVIEW + 1}
+        controls: list[ft.Control] = [ft.Text(progress, color=ft.Colors.ON_SURFACE_VARIANT),
+                                      widgets.heading(view.title), *view.controls]
+        if not self.sending:  # nothing may change the report while it is being sealed
+            controls += self._navigation(ui)
+        return ft.Column(controls, spacing=12, scroll=ft.ScrollMode.AUTO)
+
+    def _navigation(self, ui: Ui) -> list[ft.Control]:
         buttons: list[ft.Control] = []
         if self.step > 0:
             buttons.append(widgets.secondary(ui._("Previous step"), lambda _e: self._move(ui, -1),
@@ -48,13 +57,9 @@ class ReportWizard:
         if self.step < REVIEW:
             buttons.append(widgets.primary(ui._("Next"), lambda _e: self._move(ui, 1),
                                            icon=ft.Icons.ARROW_FORWARD))
-        return ft.Column([
-            ft.Text(progress, color=ft.Colors.ON_SURFACE_VARIANT),
-            widgets.heading(view.title), *view.controls,
-            ft.Row(buttons, wrap=True, spacing=8),
-            ft.TextButton(ui._("Save draft and close"), on_click=lambda _e: self._close(ui),
-                          height=widgets.TOUCH),
-        ], spacing=12, scroll=ft.ScrollMode.AUTO)
+        return [ft.Row(buttons, wrap=True, spacing=8),
+                ft.TextButton(ui._("Save draft and close"), on_click=lambda _e: self._close(ui),
+                              style=widgets.roomy())]
 
     def _form(self, ui: Ui) -> steps.StepView:
         if self.step == 0:
@@ -93,15 +98,34 @@ class ReportWizard:
     def _send(self, ui: Ui) -> None:
         ui.touch()
         assert self.report_id is not None  # noqa: S101 - saved on the way to the review
-        problems = ui.session.reporting.send(self.report_id)
+        if self.sending:  # a second tap while the first is being sealed
+            return
+        self.sending = True
+        ui.refresh()
+        # Sealing and deriving the reply key from the receipt code (Argon2id) take a
+        # noticeable moment on a phone: never on the UI loop.
+        session, report_id = ui.session, self.report_id
+        ui.run_slow(lambda: session.send_report(report_id),
+                    lambda result: self._sent(ui, *result), lambda _exc: self._not_sent(ui))
+
+    def _sent(self, ui: Ui, problems: list[Problem], receipt_code: str | None) -> None:
+        self.sending = False
+        if not ui.app.unlocked or not ui.showing(self):
+            return  # locked or left meanwhile: the code is under My reports (never outreach)
         if problems:
             self.problems = problems
             ui.refresh()
             return
         if self.session is not None:
-            ui.replace(OutreachDone(self.session, None))
+            ui.replace(OutreachDone(self.session, receipt_code))
             return
-        ui.replace(Queued())
+        ui.replace(Queued(receipt_code))
+
+    def _not_sent(self, ui: Ui) -> None:
+        self.sending = False
+        if ui.app.unlocked and ui.showing(self):
+            ui.refresh()
+            ui.toast(ui._("Something went wrong. Your reports are safe."))
 
     def _review(self, ui: Ui) -> steps.StepView:
         report = self.report
@@ -112,10 +136,10 @@ class ReportWizard:
             _line(ui, ui._("Where"), ui._(ui.app.areas.get(report.area_code).name)
                   if report.area_code is not None and report.area_code in ui.app.areas
                   else ""),
-            _line(ui, ui._("Phone numbers"), ", ".join(p.national or p.raw for p in
-                                                       report.identifiers.phones)),
-            _line(ui, ui._("Vehicles"), ", ".join(v.registration for v in
-                                                  report.identifiers.vehicles)),
+            _line(ui, ui._("Phone numbers"), fmt.listing(ui, [
+                fmt.phone(ui, p.e164) if p.e164 else p.raw for p in report.identifiers.phones])),
+            _line(ui, ui._("Vehicles"), fmt.listing(ui, [
+                v.registration for v in report.identifiers.vehicles])),
         ]
         errors = [p for p in self.problems if p.is_error]
         warnings = [p for p in self.problems if not p.is_error]
@@ -128,12 +152,16 @@ class ReportWizard:
             lines += [_problem(ui, p) for p in warnings]
         lines.append(widgets.paragraph(ui._("Sending works without signal: the report is "
                                             "locked and kept until there is a connection.")))
-        lines.append(widgets.primary(ui._("Send report"), lambda _e: self._send(ui),
+        lines.append(widgets.busy(ui._("Locking your report…")) if self.sending else
+                     widgets.primary(ui._("Send report"), lambda _e: self._send(ui),
                                      icon=ft.Icons.SEND, disabled=has_errors(self.problems)))
         return steps.StepView(ui._("Check and send"), lines, lambda current: current)
 
 
 class Queued:
+    def __init__(self, receipt_code: str | None = None) -> None:
+        self.receipt_code = receipt_code
+
     def title(self, ui: Ui) -> str:
         return ui._("Report saved")
 
@@ -141,14 +169,19 @@ class Queued:
         from app.ui.screens.home import Home
         from app.ui.screens.reports import MyReports
 
+        code = [widgets.paragraph(ui._(
+            "Your receipt code is below. The organisation can answer you through it: replies "
+            "appear under My reports, and on any other phone where you type the code.")),
+            *receipt_code_block(ui, self.receipt_code)] if self.receipt_code else []
         return ft.Column([
             widgets.heading(ui._("Thank you. Your report is locked and on its way.")),
             widgets.paragraph(ui._("If there is no connection now, Brolly sends it as soon as "
                                    "there is one. You can see it under My reports.")),
+            *code,
             widgets.primary(ui._("Back to home"), lambda _e: ui.reset(Home()),
                             icon=ft.Icons.HOME),
             widgets.secondary(ui._("My reports"), lambda _e: ui.reset(MyReports())),
-        ], spacing=16)
+        ], spacing=16, scroll=ft.ScrollMode.AUTO)
 
 
 def _outreach_report(session: Session) -> Report:
