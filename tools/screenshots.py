@@ -59,7 +59,7 @@ def _tour(phone: PhoneDriver) -> None:
     phone.wait_for_text("Warnings last updated", timeout=60)
     _shot(phone, "02-home")
     phone.tap("Report a bad date")
-    phone.tap("Robbery or theft", role="checkbox")
+    phone.tick("Robbery or theft")
     _shot(phone, "03-report-what-happened")
     phone.tap("Back")
     phone.tap("Check a number")

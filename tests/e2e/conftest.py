@@ -94,11 +94,17 @@ def app_process(tmp_path: Path, organisation: tuple[Organisation, RelayThread]
 
 
 @pytest.fixture
-def phone(browser: Browser, app_process: AppProcess) -> Iterator[PhoneDriver]:
+def language() -> str:
+    """The language a journey is walked in; a test parametrizes it to walk it in others."""
+    return "en"
+
+
+@pytest.fixture
+def phone(browser: Browser, app_process: AppProcess, language: str) -> Iterator[PhoneDriver]:
     context = browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
     page = context.new_page()
     page.set_default_timeout(20_000)
-    driver = PhoneDriver(page, app_process.url)
+    driver = PhoneDriver(page, app_process.url, language)
     driver.open()
     yield driver
     context.close()

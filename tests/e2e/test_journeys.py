@@ -7,11 +7,15 @@ import contextlib
 import sqlite3
 import time
 
+import pytest
+
 from server_stub.demo import DEMO_PHONE, Organisation, RelayThread
 from tests.e2e.conftest import AppProcess
 from tests.e2e.driver import PhoneDriver
 
 PASSCODE = "246810"
+# The main journeys are also walked in two other languages, one in another script.
+LANGUAGES = ["en", "ro", "zh_Hans"]
 
 
 def _relay_envelopes(org: Organisation) -> int:
@@ -19,6 +23,7 @@ def _relay_envelopes(org: Organisation) -> int:
         return int(conn.execute("SELECT count(*) FROM envelopes").fetchone()[0])
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_a_report_filed_while_the_relay_is_down_is_sent_when_it_returns(
         phone: PhoneDriver, organisation: tuple[Organisation, RelayThread]) -> None:
     org, relay = organisation
@@ -29,20 +34,20 @@ def test_a_report_filed_while_the_relay_is_down_is_sent_when_it_returns(
         phone.first_run(PASSCODE)
         # When a full report is filed, step by step
         phone.tap("Report a bad date")
-        phone.tap("Robbery or theft", role="checkbox")
-        phone.tap("Threats or intimidation", role="checkbox")
+        phone.tick("Robbery or theft")
+        phone.tick("Threats or intimidation")
         phone.type_into("Tell us what happened (optional)", "He took the money back.")
-        phone.tap("Next")
+        phone.next_step()
         phone.tap("Today")
-        phone.pick_area("Birm", "Birmingham (West Midlands Police)")
+        phone.pick_area("Birm", phone.area("Birmingham", "West Midlands Police"))
         phone.tap("Hotel", role="radio")
-        phone.tap("Next")
+        phone.next_step()
         phone.type_into("How many people?", "1")
-        phone.tap("Next")
+        phone.next_step()
         phone.type_into("Phone numbers they used (one per line)", "07700 900555")
         phone.type_into("Number plate (even part of it)", "XY12 ZZZ")
-        phone.tap("Next")
-        phone.tap("Next")
+        phone.next_step()
+        phone.next_step()
         phone.send_report()
         # Then it is queued and the app says it will go when it can
         phone.wait_for_text("Thank you. Your report is locked and on its way.")
@@ -60,26 +65,29 @@ def test_a_report_filed_while_the_relay_is_down_is_sent_when_it_returns(
             with contextlib.suppress(AssertionError):  # it may go before the tap lands
                 phone.tap("Try sending now", timeout=2)
         time.sleep(0.5)
-    phone.wait_for_text("Sent. Receipt", timeout=30)
+    phone.wait_for_text(phone.part_of("Sent. Receipt %(id)s, received %(day)s."), timeout=30)
     assert _relay_envelopes(org) == before + 1
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_checking_a_number_with_and_without_a_warning(phone: PhoneDriver) -> None:
     phone.first_run(PASSCODE)
     # The warnings for the chosen area arrive in the background after set-up
-    phone.wait_for_text("Warnings last updated", timeout=60)
+    phone.wait_for_text(phone.part_of("Warnings last updated %(age)s."), timeout=60)
     phone.tap("Check a number")
     # A number in a published warning, typed the way people type it
     phone.type_into("Phone number, number plate, email or username", DEMO_PHONE)
     phone.tap("Check")
-    phone.wait_for_text("Warning: 1 report matches this.")
+    warning = phone.tn("Warning: %(count)d report matches this.",
+                       "Warning: %(count)d reports match this.", 1)
+    phone.wait_for_text(warning)
     # And one that is in no warning
     phone.tap("Back")
     phone.tap("Check a number")
     phone.type_into("Phone number, number plate, email or username", "07700 900999")
     phone.tap("Check")
-    phone.wait_for_text("No warning found (data from", timeout=30)
-    assert not phone.text_shown("Warning: 1 report matches this.")
+    phone.wait_for_text(phone.part_of("No warning found (data from %(date)s)."), timeout=30)
+    assert not phone.text_shown(warning)
 
 
 def test_quick_exit_shows_a_calculator_and_only_the_passcode_gets_back(
@@ -128,7 +136,7 @@ def test_a_wrong_passcode_shows_the_delay(phone: PhoneDriver, app_process: AppPr
 def test_the_duress_passcode_opens_an_empty_app(phone: PhoneDriver) -> None:
     phone.first_run(PASSCODE, duress="135790")
     phone.tap("Report a bad date")
-    phone.tap("Robbery or theft", role="checkbox")
+    phone.tick("Robbery or theft")
     phone.tap("Save draft and close")
     phone.tap("My reports")
     phone.wait_for_text("Draft: not sent yet.")

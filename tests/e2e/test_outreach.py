@@ -3,9 +3,11 @@ relay returns, and afterwards no trace of either report on the phone."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 
+from app.vault.followups import FollowupStore
 from app.vault.kdf import KdfParams
 from app.vault.outbox import OutboxStore
 from app.vault.reports import ReportStore
@@ -25,21 +27,20 @@ def _envelopes(org: Organisation) -> int:
         return int(conn.execute("SELECT count(*) FROM envelopes").fetchone()[0])
 
 
-def _file_with_someone(phone: PhoneDriver, story: str) -> None:
+def _file_with_someone(phone: PhoneDriver, story: str) -> str:
+    """File one session's report; returns the receipt code the person was shown."""
     phone.tap("New report with someone")
     phone.type_into("Outreach passcode", OUTREACH_PASSCODE)
     phone.tap("Start the session")
-    phone.tap("Held against my will", role="checkbox")
-    phone.type_into("Tell us what happened (optional)", story)
-    phone.tap("Next")
-    phone.tap("Yesterday")
-    phone.pick_area("Coven", "Coventry (West Midlands Police)")
-    for _ in range(4):
-        phone.tap("Next")
-    phone.send_report()
+    phone.file_short_report("Held against my will", area=("Coventry", "West Midlands Police"),
+                            story=story, when="Yesterday")
     phone.wait_for_text("The report is sealed and will be sent when there is signal.")
-    phone.tap("End the session")
-    phone.find("button", "New report with someone", timeout=30)
+    shown = re.search(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b",
+                      phone.screen_text())
+    assert shown is not None, "no receipt code was shown"
+    phone.tap_until("End the session", shows="New report with someone")
+    assert shown.group(0) not in phone.screen_text()
+    return shown.group(0)
 
 
 def test_outreach_sessions_leave_nothing_behind(
@@ -58,8 +59,8 @@ def test_outreach_sessions_leave_nothing_behind(
     # When two sessions are filed with the relay down
     relay.stop()
     try:
-        for story in MARKERS:
-            _file_with_someone(phone, story)
+        codes = [_file_with_someone(phone, story) for story in MARKERS]
+        assert len(set(codes)) == 2
         phone.wait_for_text("2 sealed reports are waiting for signal.")
         assert _envelopes(org) == before
     finally:
@@ -77,6 +78,10 @@ def test_outreach_sessions_leave_nothing_behind(
     try:
         assert ReportStore(vault).count() == 0
         assert OutboxStore(vault).items() == []
+        assert FollowupStore(vault).all() == []  # the codes went home with the people
     finally:
         vault.lock()
     assert search([app_process.data_dir]) == []
+    for path in app_process.data_dir.rglob("*"):
+        if path.is_file():
+            assert not any(code.encode() in path.read_bytes() for code in codes), path
