@@ -8,12 +8,16 @@ PG_URL := postgresql+psycopg://postgres@127.0.0.1:5432/test
 # The relay's storage tests also run on PostgreSQL when a server answers here.
 PG_UP  := $(shell $(PYTHON) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null && echo yes)
 
-.PHONY: demo test lint browser screenshots clean
+# The app reads compiled catalogues; they are built here from locales/*.po, never edited.
+PO := $(wildcard locales/*/LC_MESSAGES/brolly.po)
+MO := $(PO:.po=.mo)
 
-demo: $(VENV)/.app
+.PHONY: demo test lint bench bench-quick browser screenshots translations clean
+
+demo: $(VENV)/.app $(MO)
 	$(BIN)/brolly demo
 
-test: $(VENV)/.dev browser
+test: $(VENV)/.dev browser $(MO)
 	$(if $(PG_UP),BROLLY_TEST_POSTGRES_URL=$(PG_URL)) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
@@ -32,9 +36,26 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[server,dev]'
 	touch $@ $(VENV)/.app
 
+# Benchmarks (bench/): the full run writes bench/results.json; the quick one is a smoke run
+# of the harness, also part of `make test` (tests/bench).
+bench: $(VENV)/.dev browser $(MO)
+	$(BIN)/python -m bench
+
+bench-quick: $(VENV)/.dev browser $(MO)
+	$(BIN)/python -m bench --quick
+
 # Regenerates docs/screenshots/ (each main screen at phone size, in Chromium).
-screenshots: $(VENV)/.dev browser
+screenshots: $(VENV)/.dev browser $(MO)
 	$(BIN)/python -m tools.screenshots
+
+# Extract the strings from the code, merge them into every catalogue, compile.
+# docs/TRANSLATING.md says how a volunteer adds or corrects a language.
+translations: $(VENV)/.app
+	$(BIN)/python -m tools.translations update
+	$(MAKE) --no-print-directory $(MO)
+
+locales/%/LC_MESSAGES/brolly.mo: locales/%/LC_MESSAGES/brolly.po | $(VENV)/.app
+	$(BIN)/pybabel --quiet compile -D brolly -i $< -o $@
 
 # The browser tests drive Debian's Chromium; Playwright's own browser download cannot work offline.
 browser:
