@@ -84,6 +84,10 @@ MIGRATIONS: Migrations = (
         )""",
         "CREATE INDEX replies_by_token ON replies (token, received_at)",
     ),
+    (  # 5: which feeds are cached, answered without reading their bytes: fetched_at is
+       # stored after the raw bundle, so without this index every check walked megabytes
+        "CREATE INDEX feeds_versions ON feeds (kind, name, version, fetched_at)",
+    ),
 )
 LATEST_VERSION = len(MIGRATIONS)
 

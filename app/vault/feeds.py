@@ -12,6 +12,9 @@ from typing import Any
 from app.vault.vault import Vault
 from sync.ports import CachedFeed
 
+# Answered from the feeds_versions index alone; a check runs it every time.
+VERSIONS = "SELECT name, version, fetched_at FROM feeds WHERE kind = ?"
+
 
 class FeedStore:
     def __init__(self, vault: Vault) -> None:
@@ -27,8 +30,7 @@ class FeedStore:
     def versions(self, kind: str) -> dict[str, tuple[int, datetime]]:
         """Name -> (version, fetched_at) for every cached feed of ``kind``, without the bytes."""
         with self._vault.connection() as conn:
-            rows = conn.execute("SELECT name, version, fetched_at FROM feeds WHERE kind = ?",
-                                (kind,)).fetchall()
+            rows = conn.execute(VERSIONS, (kind,)).fetchall()
         return {str(n): (int(v), datetime.fromisoformat(str(f))) for n, v, f in rows}
 
     def all(self, kind: str) -> list[CachedFeed]:

@@ -21,12 +21,14 @@ SAMPLES = {
     4: ["INSERT INTO followups VALUES ('t1', 'ABCD-EFGH-JKMN', x'03', 'r1', '2026-01-01')",
         "INSERT INTO replies VALUES ('p1', 't1', 'message', 'hello', '2026-01-02', "
         "'2026-01-02', 0)"],
+    5: [],  # an index only
 }
 CHECKS = {
     1: ("SELECT step FROM reports WHERE id = 'r1'", 2),
     2: ("SELECT state FROM outbox WHERE id = 'o1'", "waiting"),
     3: ("SELECT version FROM feeds WHERE name = 'uk.eng.wm'", 7),
     4: ("SELECT body FROM replies WHERE token = 't1'", "hello"),
+    5: ("SELECT count(*) FROM sqlite_master WHERE name = 'feeds_versions'", 1),
 }
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from app.core.report import Report
 from app.vault.errors import ReportNotFoundError
-from app.vault.feeds import FeedStore
+from app.vault.feeds import VERSIONS, FeedStore
 from app.vault.outbox import OutboxStore
 from app.vault.reports import ReportStatus, ReportStore
 from app.vault.vault import Vault
@@ -91,3 +91,11 @@ def test_feed_cache_replaces_and_confirms(vault: Vault) -> None:
     assert confirmed is not None
     assert confirmed.fetched_at == moment
     assert [f.name for f in feeds.all("alerts")] == ["uk.eng.wm"]
+
+
+def test_listing_cached_versions_never_reads_the_bundles(vault: Vault) -> None:
+    # A check looks at the versions each time; the megabytes of bundle must stay unread.
+    with vault.connection() as conn:
+        plan = " ".join(row[-1] for row in conn.execute("EXPLAIN QUERY PLAN " + VERSIONS,
+                                                        ("alerts",)))
+    assert "COVERING INDEX feeds_versions" in plan
