@@ -1,15 +1,17 @@
 """The relay's database: SQLAlchemy Core over a SQLite file or PostgreSQL.
 
-Every operation is one short transaction. Races are settled by the database, not by
-reading first: a second report with the same idempotency key, or a second use of the
-same proof of work, hits a UNIQUE constraint, and the loser re-reads what the winner
-wrote. Bundle versions only move forward through a conditional UPDATE.
+Every operation is one short transaction; new reports arriving together share one
+(``GroupCommit``), so that many clients share each fsync. Races are settled by the
+database, not by reading first: a second report with the same idempotency key, or a
+second use of the same proof of work, hits a UNIQUE constraint, and the loser re-reads
+what the winner wrote. Bundle versions only move forward through a conditional UPDATE.
 
 SQLite specifics (see ``_sqlite_pragmas``): WAL so readers do not block the writer,
 ``synchronous=FULL`` because a receipt promises the report is on disk,
 ``secure_delete`` so acknowledged and purged envelopes are overwritten rather than
 left in free pages, and ``BEGIN IMMEDIATE`` so a transaction takes the write lock up
-front and waits for it (busy timeout) instead of failing half-way.
+front and waits for it (busy timeout) instead of failing half-way; transactions that
+only read begin deferred, so they never queue behind a writer.
 """
 
 from __future__ import annotations
@@ -48,9 +50,11 @@ from server_stub.relay.errors import (
     StaleBundleError,
     StorageError,
 )
+from server_stub.relay.group_commit import GroupCommit
 from sync.protocol.followup import MAX_REPLIES_PER_MAILBOX
 
 _SQLITE_BUSY_SECONDS = 30
+_READ_ONLY = "brolly_read_only"  # an execution option: see _read and _on_begin
 _PUT_ATTEMPTS = 10
 # Versions of a bundle kept for patches: a phone that missed more publications than
 # this gets the whole bundle, as it would without patches.
@@ -125,6 +129,7 @@ class Storage:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._new_reports = GroupCommit(self._insert_reports)
 
     @classmethod
     def open(cls, db_url: str, *, pg_schema: str | None = None) -> Storage:
@@ -148,7 +153,7 @@ class Storage:
         t = schema.envelopes
         query = select(t.c.id, t.c.received_day, t.c.envelope_sha256).where(
             t.c.idempotency_key == idempotency_key)
-        with self._begin() as conn:
+        with self._read() as conn:
             row = conn.execute(query).first()
         if row is None:
             return None
@@ -162,26 +167,36 @@ class Storage:
         IdempotencyConflictError for the same key with another envelope, and
         ChallengeUsedError when the proof already paid for a different report.
         """
-        digest = envelope_digest(report.envelope)
-        try:
-            with self._begin() as conn:
-                conn.execute(insert(schema.used_pow).values(
-                    challenge_sha256=report.challenge_sha256,
-                    expires_at=report.challenge_keep_until))
-                conn.execute(insert(schema.envelopes).values(
-                    id=report.receipt.id, idempotency_key=report.idempotency_key,
-                    envelope_sha256=digest, envelope=report.envelope,
-                    received_day=report.receipt.received_day))
+        if self._new_reports.submit(report):
             return report.receipt, True
-        except IntegrityError:
-            pass
         # Someone got there first; their transaction has committed, so this sees it.
         existing = self.find_report(report.idempotency_key)
         if existing is None:
             raise ChallengeUsedError("this proof of work has already been used")
-        if existing.envelope_sha256 != digest:
+        if existing.envelope_sha256 != envelope_digest(report.envelope):
             raise IdempotencyConflictError("idempotency key already used for another envelope")
         return existing.receipt, False
+
+    def _insert_reports(self, reports: list[NewReport]) -> list[bool]:
+        """Insert each report and spend its proof, all in one commit; False for one that
+        lost a race (its key or its proof is already stored), which leaves the rest."""
+        stored = []
+        with self._begin() as conn:
+            for report in reports:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(insert(schema.used_pow).values(
+                            challenge_sha256=report.challenge_sha256,
+                            expires_at=report.challenge_keep_until))
+                        conn.execute(insert(schema.envelopes).values(
+                            id=report.receipt.id, idempotency_key=report.idempotency_key,
+                            envelope_sha256=envelope_digest(report.envelope),
+                            envelope=report.envelope,
+                            received_day=report.receipt.received_day))
+                    stored.append(True)
+                except IntegrityError:
+                    stored.append(False)
+        return stored
 
     def pending_envelopes(self, *, after: tuple[date, str] | None,
                           limit: int) -> list[PendingEnvelope]:
@@ -194,7 +209,7 @@ class Storage:
             query = query.where(or_(t.c.received_day > day,
                                     and_(t.c.received_day == day, t.c.id > last_id)))
         query = query.order_by(t.c.received_day, t.c.id).limit(limit)
-        with self._begin() as conn:
+        with self._read() as conn:
             rows = conn.execute(query).all()
         return [PendingEnvelope(r.id, r.received_day, r.idempotency_key, bytes(r.envelope))
                 for r in rows]
@@ -221,7 +236,7 @@ class Storage:
         """The latest bundle of this kind and name, if the organisation published one."""
         t = schema.bundles
         query = select(t.c.version, t.c.raw, t.c.etag).where(t.c.kind == kind, t.c.name == name)
-        with self._begin() as conn:
+        with self._read() as conn:
             row = conn.execute(query).first()
         if row is None:
             return None
@@ -231,7 +246,7 @@ class Storage:
         """The version held for this kind and name, None if there is none."""
         t = schema.bundles
         query = select(t.c.version).where(t.c.kind == kind, t.c.name == name)
-        with self._begin() as conn:
+        with self._read() as conn:
             version = conn.execute(query).scalar()
         return None if version is None else int(version)
 
@@ -240,7 +255,7 @@ class Storage:
         t = schema.bundle_history
         query = select(t.c.raw).where(t.c.kind == kind, t.c.name == name,
                                       t.c.version == version)
-        with self._begin() as conn:
+        with self._read() as conn:
             raw = conn.execute(query).scalar()
         return None if raw is None else bytes(raw)
 
@@ -307,7 +322,7 @@ class Storage:
     def token_label(self, token_sha256: str) -> str | None:
         """The label of the token with this hash, None if unknown."""
         t = schema.org_tokens
-        with self._begin() as conn:
+        with self._read() as conn:
             label = conn.execute(select(t.c.label).where(t.c.token_sha256 == token_sha256)
                                  ).scalar()
         return None if label is None else str(label)
@@ -321,7 +336,7 @@ class Storage:
     def token_labels(self) -> list[str]:
         """Labels of all tokens (never the hashes), for the console."""
         t = schema.org_tokens
-        with self._begin() as conn:
+        with self._read() as conn:
             return [str(label) for label in conn.execute(select(t.c.label).order_by(t.c.label))
                     .scalars()]
 
@@ -343,7 +358,7 @@ class Storage:
                 ) -> list[tuple[str, bytes, date]]:
         """The newest ``limit`` replies in a mailbox, oldest first."""
         r = schema.replies
-        with self._begin() as conn:
+        with self._read() as conn:
             rows = conn.execute(select(r.c.id, r.c.sealed, r.c.day).where(r.c.token == token)
                                 .order_by(r.c.day.desc(), r.c.id).limit(limit)).all()
         return [(str(i), bytes(sealed), day) for i, sealed, day in reversed(rows)]
@@ -378,12 +393,19 @@ class Storage:
     def count_rows(self, table: str) -> int:
         """Number of rows in one of the relay's tables (tests and the console)."""
         t = schema.metadata.tables[table]
-        with self._begin() as conn:
+        with self._read() as conn:
             return int(conn.execute(select(func.count()).select_from(t)).scalar_one())
 
     @contextmanager
     def _begin(self) -> Iterator[Connection]:
         with self.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        """A transaction that only reads: on SQLite it does not wait for the write lock."""
+        with self.engine.connect().execution_options(**{_READ_ONLY: True}) as conn, \
+                conn.begin():
             yield conn
 
 
@@ -429,4 +451,5 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = conn.get_execution_options().get(_READ_ONLY, False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

@@ -108,6 +108,33 @@ def test_concurrent_identical_reports_store_one_row(storage: Storage) -> None:
     assert storage.count_rows("envelopes") == 1
 
 
+def test_reports_racing_together_settle_one_by_one(storage: Storage) -> None:
+    # Given 50 new reports, a retry of 10 of them, and 10 pairs of reports where both of
+    # a pair carry the same proof, all arriving at once (so they share commits)
+    fresh = [_report() for _ in range(50)]
+    proofs = [secrets.token_bytes(32) for _ in range(10)]
+    pairs = [_report(challenge=proof) for proof in proofs for _ in range(2)]
+
+    def store(report: NewReport) -> object:
+        try:
+            return storage.store_report(report)
+        except ChallengeUsedError as exc:
+            return exc
+
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        results = list(pool.map(store, fresh + fresh[:10] + pairs))
+    # Then each new report and its retry get its own receipt, one of each pair is
+    # stored and the other refused, and a refusal took nobody else down with it
+    for result, report in zip(results[:60], fresh + fresh[:10], strict=True):
+        assert isinstance(result, tuple)
+        assert result[0] == report.receipt
+    for first, second in zip(results[60::2], results[61::2], strict=True):
+        assert sorted(isinstance(r, ChallengeUsedError) for r in (first, second)) == \
+            [False, True]
+    assert storage.count_rows("envelopes") == 60
+    assert storage.count_rows("used_pow") == 60
+
+
 def test_pending_pages_by_day_then_id(storage: Storage) -> None:
     # Given five reports over two days
     reports = [_report(envelope=f"e{i}".encode(), day=DAY + timedelta(days=i % 2))
