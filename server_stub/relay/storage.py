@@ -180,19 +180,19 @@ class Storage:
     def _insert_reports(self, reports: list[NewReport]) -> list[bool]:
         """Insert each report and spend its proof, all in one commit; False for one that
         lost a race (its key or its proof is already stored), which leaves the rest."""
+        if len(reports) == 1:  # the transaction is the report's own: no savepoint needed
+            try:
+                with self._begin() as conn:
+                    _insert_report(conn, reports[0])
+                return [True]
+            except IntegrityError:
+                return [False]
         stored = []
         with self._begin() as conn:
             for report in reports:
                 try:
                     with conn.begin_nested():
-                        conn.execute(insert(schema.used_pow).values(
-                            challenge_sha256=report.challenge_sha256,
-                            expires_at=report.challenge_keep_until))
-                        conn.execute(insert(schema.envelopes).values(
-                            id=report.receipt.id, idempotency_key=report.idempotency_key,
-                            envelope_sha256=envelope_digest(report.envelope),
-                            envelope=report.envelope,
-                            received_day=report.receipt.received_day))
+                        _insert_report(conn, report)
                     stored.append(True)
                 except IntegrityError:
                     stored.append(False)
@@ -407,6 +407,15 @@ class Storage:
         with self.engine.connect().execution_options(**{_READ_ONLY: True}) as conn, \
                 conn.begin():
             yield conn
+
+
+def _insert_report(conn: Connection, report: NewReport) -> None:
+    conn.execute(insert(schema.used_pow).values(
+        challenge_sha256=report.challenge_sha256, expires_at=report.challenge_keep_until))
+    conn.execute(insert(schema.envelopes).values(
+        id=report.receipt.id, idempotency_key=report.idempotency_key,
+        envelope_sha256=envelope_digest(report.envelope), envelope=report.envelope,
+        received_day=report.receipt.received_day))
 
 
 def open_engine(db_url: str, *, pg_schema: str | None = None) -> Engine:

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from server_stub.relay.config import RelayConfig
-from server_stub.relay.storage import Storage, open_engine
+from server_stub.relay.storage import NewReport, Receipt, Storage, open_engine
 
 SECURITY = {
     "x-content-type-options": "nosniff",
@@ -77,8 +77,8 @@ def test_no_interactive_docs_but_a_schema(client: httpx.Client) -> None:
 
 
 class ExplodingStorage(Storage):
-    def find_report(self, idempotency_key: str) -> None:
-        raise RuntimeError(f"database broke while reading {idempotency_key}")
+    def store_report(self, report: NewReport) -> tuple[Receipt, bool]:
+        raise RuntimeError(f"database broke while writing {report.idempotency_key}")
 
 
 def test_an_unexpected_error_says_and_logs_nothing_of_the_input(

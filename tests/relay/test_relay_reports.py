@@ -85,6 +85,21 @@ def test_same_key_with_another_envelope_conflicts(
     assert _rows(app_storage) == 1
 
 
+def test_a_conflict_is_named_even_when_its_proof_has_expired(
+        client: httpx.Client, make_submission: Submission, app_storage: Storage,
+        clock: Any) -> None:
+    # Given a stored report, and another envelope under its key with a proof that expires
+    key = new_idempotency_key()
+    client.post("/v1/reports", json=make_submission(client, idempotency_key=key))
+    other = make_submission(client, idempotency_key=key, plaintext=b"something else")
+    clock.advance(901)
+    # When it arrives, Then the client hears of the bug in its outbox, not of the proof
+    response = client.post("/v1/reports", json=other)
+    assert response.status_code == 409
+    assert response.json()["error"] == "idempotency_conflict"
+    assert _rows(app_storage) == 1
+
+
 def test_a_replayed_proof_is_refused(client: httpx.Client, make_submission: Submission,
                                      app_storage: Storage) -> None:
     # Given a proof that paid for one report
