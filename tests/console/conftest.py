@@ -35,6 +35,7 @@ from app.core.vocab import (
 )
 from app.vault.kdf import KdfParams
 from server_stub.console.casework import Casework
+from server_stub.console.cli import main
 from server_stub.console.keys import ConsolePaths, init_keys, load_trust_file
 from server_stub.console.keystore import Passphrase
 from server_stub.console.relay_client import OrgRelayClient, OrgToken, RelayClientConfig
@@ -113,6 +114,25 @@ def feed_stdin(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
     def feed(text: str) -> None:
         monkeypatch.setattr(sys, "stdin", io.StringIO(text))
     return feed
+
+
+ConsoleRun = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def console(capsys: pytest.CaptureFixture[str], feed_stdin: Callable[[str], None],
+            monkeypatch: pytest.MonkeyPatch, fast_kdf: KdfParams,
+            paths: ConsolePaths) -> ConsoleRun:
+    """One `brolly console ...` command in-process, passphrase on standard input;
+    (exit code, out, err)."""
+    monkeypatch.setenv("BROLLY_CONSOLE_DIR", str(paths.base))
+
+    def invoke(*argv: str) -> tuple[int, str, str]:
+        feed_stdin(PASSPHRASE + "\n")
+        code = main(["console", *argv], kdf=fast_kdf)
+        out, err = capsys.readouterr()
+        return code, out, err
+    return invoke
 
 
 # A real relay ------------------------------------------------------------------------------

@@ -22,9 +22,7 @@ from app.core.areas import AreaTaxonomy
 from app.core.report import Report, Wishes
 from app.core.report_codec import report_to_bytes
 from app.core.vocab import SubmittedBy
-from app.vault.kdf import KdfParams
 from server_stub.console.casework import Casework, NewCase
-from server_stub.console.cli import main
 from server_stub.console.export import (
     CSV_COLUMNS,
     ExportConsent,
@@ -169,16 +167,8 @@ Run = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture
-def run(capsys: pytest.CaptureFixture[str], feed_stdin: Callable[[str], None],
-        monkeypatch: pytest.MonkeyPatch, fast_kdf: KdfParams, paths: ConsolePaths) -> Run:
-    monkeypatch.setenv("BROLLY_CONSOLE_DIR", str(paths.base))
-
-    def invoke(*argv: str) -> tuple[int, str, str]:
-        feed_stdin(PASSPHRASE + "\n")
-        code = main(["console", *argv], kdf=fast_kdf)
-        out, err = capsys.readouterr()
-        return code, out, err
-    return invoke
+def run(console: Run) -> Run:
+    return console
 
 
 def test_every_export_is_logged_with_exactly_what_left(

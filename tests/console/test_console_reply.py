@@ -12,9 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.vault.kdf import KdfParams
 from server_stub.console.casework import Casework
-from server_stub.console.cli import main
 from server_stub.console.keys import ConsolePaths, load_report_key
 from server_stub.console.pull import pull
 from sync.protocol.followup import (
@@ -35,20 +33,11 @@ Run = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture
-def run(capsys: pytest.CaptureFixture[str], feed_stdin: Callable[[str], None],
-        monkeypatch: pytest.MonkeyPatch, fast_kdf: KdfParams, relay: RunningRelay,
-        paths: ConsolePaths) -> Run:
+def run(console: Run, monkeypatch: pytest.MonkeyPatch, relay: RunningRelay) -> Run:
     """One console command in-process, against the test relay; (exit code, out, err)."""
-    monkeypatch.setenv("BROLLY_CONSOLE_DIR", str(paths.base))
     monkeypatch.setenv("BROLLY_RELAY_URL", relay.base_url)
     monkeypatch.setenv("BROLLY_ORG_TOKEN", relay.token)
-
-    def invoke(*argv: str) -> tuple[int, str, str]:
-        feed_stdin(PASSPHRASE + "\n")
-        code = main(["console", *argv], kdf=fast_kdf)
-        out, err = capsys.readouterr()
-        return code, out, err
-    return invoke
+    return console
 
 
 def _case(relay: RunningRelay, paths: ConsolePaths, report_bytes: bytes,
