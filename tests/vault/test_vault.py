@@ -239,3 +239,9 @@ def test_leftover_copy_from_an_interrupted_change_never_replaces_the_vault(vault
     vault.unlock(PASSCODE)
     assert vault.get_setting("kept") == "yes"
     assert not vault.files.rekeyed.exists()
+
+
+def test_sqlcipher_wipes_the_memory_it_frees(vault: Vault) -> None:
+    # Decrypted pages must not linger in freed memory once the app locks.
+    with vault.connection() as conn:
+        assert conn.execute("PRAGMA cipher_memory_security").fetchone()[0] == "1"
